@@ -1,0 +1,158 @@
+import "../../shared/polyfills.ts";
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Logger, LogLevelThreshold } from "@aws-lambda-powertools/logger";
+import type { LogLevel } from "@aws-lambda-powertools/logger/types";
+import { ExecutionError, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+
+/** A JSON document: what an execution input can be. */
+export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+import { createHandler as createAggregateStats } from "../../lambdas/aggregate-stats/handler.ts";
+import { createHandler as createIngestClient } from "../../lambdas/ingest-client/handler.ts";
+import { createHandler as createListClients } from "../../lambdas/list-clients/handler.ts";
+import type { FetchPolicy } from "../../shared/fetch-source.ts";
+import type { Runtime } from "../../shared/runtime.ts";
+import { S3Store } from "../../shared/s3-store.ts";
+import { type HistoryEvent, HistoryRecorder } from "./history.ts";
+import { LOCAL_CONFIG_BUCKET, LOCAL_DATA_BUCKET, type LocalS3, startLocalS3 } from "./s3-server.ts";
+import { uploadConfigs } from "./upload-configs.ts";
+
+export const ASL_PATH = join(import.meta.dirname, "..", "..", "statemachine", "ingest.asl.json");
+
+export interface LocalRunOptions {
+  /** Folder laid out like the config bucket. */
+  configsDir: string;
+  /** Folder holding the local S3 data (`s3/`) and execution histories (`history/`). */
+  dataDir: string;
+  input: JSONValue;
+  allowPrivateNetwork?: boolean;
+  fetchPolicy?: Partial<FetchPolicy>;
+  /** Overrides the Map state's MaxConcurrency, as the CDK context does in AWS. */
+  maxConcurrency?: number;
+  /** Milliseconds to wait between state-machine retries (AWS waits seconds). */
+  retryIntervalMs?: number;
+  executionName?: string;
+  now?: () => Date;
+  /** Called as each client's branch ends, for progress lines. */
+  onClientDone?: (result: { client_id: string; status: string; items_new?: number; duration_ms?: number }) => void;
+}
+
+export interface LocalRunResult {
+  executionArn: string;
+  status: "SUCCEEDED" | "FAILED";
+  output: unknown;
+  error: string | null;
+  cause: string | null;
+  history: HistoryEvent[];
+  historyFile: string;
+}
+
+export async function loadDefinition(maxConcurrency?: number): Promise<StateMachineDefinition> {
+  const definition = JSON.parse(await readFile(ASL_PATH, "utf8"));
+  if (maxConcurrency !== undefined) definition.States["Ingest clients"].MaxConcurrency = maxConcurrency;
+  return definition as StateMachineDefinition;
+}
+
+/**
+ * The local stand-in for a Lambda invocation through `arn:aws:states:::lambda:invoke`: the payload goes
+ * through JSON both ways, as it does over the Lambda API.
+ */
+function invoke(handler: (event: unknown) => Promise<unknown>) {
+  return async (params: JSONValue): Promise<JSONValue> => {
+    const payload = params && typeof params === "object" && !Array.isArray(params) ? params.Payload : null;
+    const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
+    return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: JSON.parse(JSON.stringify(result ?? null)) };
+  };
+}
+
+export function localRuntime(s3: LocalS3, opts: Pick<LocalRunOptions, "allowPrivateNetwork" | "fetchPolicy" | "now">) {
+  return {
+    store: new S3Store(s3.client),
+    configBucket: LOCAL_CONFIG_BUCKET,
+    dataBucket: LOCAL_DATA_BUCKET,
+    fetchPolicy: { ...opts.fetchPolicy, allowPrivateNetwork: opts.allowPrivateNetwork ?? false },
+    logger: new Logger({ serviceName: "vectora-ingest", logLevel: localLogLevel() }),
+    now: opts.now ?? (() => new Date()),
+  } satisfies Runtime;
+}
+
+/** Local runs print their own summary; handler logs are opt-in so they never mix into `--json` output. */
+function localLogLevel(): LogLevel {
+  const level = process.env.VECTORA_LOG_LEVEL?.toUpperCase();
+  return level && level in LogLevelThreshold ? (level as LogLevel) : "SILENT";
+}
+
+/**
+ * Runs statemachine/ingest.asl.json, unchanged, in a local Step Functions interpreter whose Task states
+ * call the Lambda handler modules in-process, against an S3-compatible server on loopback.
+ */
+export async function runLocal(opts: LocalRunOptions): Promise<LocalRunResult> {
+  const s3 = await startLocalS3(join(opts.dataDir, "s3"));
+  try {
+    const rt = localRuntime(s3, opts);
+    await uploadConfigs(s3.client, rt.store, LOCAL_CONFIG_BUCKET, opts.configsDir);
+    const machine = new StateMachine(await loadDefinition(opts.maxConcurrency));
+    const name = opts.executionName ?? `local-${randomUUID().slice(0, 8)}`;
+    const executionArn = `arn:aws:states:local:000000000000:execution:vectora-ingest:${name}`;
+    const startTime = (opts.now?.() ?? new Date()).toISOString();
+    const retry = opts.retryIntervalMs ?? 50;
+    const execution = machine.run(opts.input, {
+      context: {
+        Execution: { Id: executionArn, Name: name, StartTime: startTime, Input: opts.input, RoleArn: "local" },
+        StateMachine: { Id: "arn:aws:states:local:000000000000:stateMachine:vectora-ingest", Name: "vectora-ingest" },
+      },
+      overrides: {
+        taskResourceLocalHandlers: {
+          "List clients": invoke(createListClients(rt)),
+          "Ingest client": invoke(createIngestClient(rt)),
+          "Aggregate stats": invoke(createAggregateStats(rt)),
+        },
+        retryIntervalOverrides: { "List clients": retry, "Ingest client": retry, "Aggregate stats": retry },
+      },
+    });
+    const recorder = new HistoryRecorder();
+    const recording = (async () => {
+      for await (const event of execution.eventLogs) {
+        recorder.record(event);
+        if (opts.onClientDone) reportProgress(event, opts.onClientDone);
+      }
+    })();
+    let status: LocalRunResult["status"] = "SUCCEEDED";
+    let output: unknown = null;
+    let error: string | null = null;
+    let cause: string | null = null;
+    try {
+      output = await execution.result;
+    } catch (err) {
+      if (!(err instanceof ExecutionError)) throw err;
+      status = "FAILED";
+      const inner = err.cause instanceof Error ? err.cause : err;
+      error = inner.name;
+      cause = inner.message;
+    }
+    await recording;
+    const historyFile = await saveHistory(opts.dataDir, name, executionArn, recorder.events);
+    return { executionArn, status, output, error, cause, history: recorder.events, historyFile };
+  } finally {
+    await s3.close();
+  }
+}
+
+function reportProgress(event: unknown, onClientDone: NonNullable<LocalRunOptions["onClientDone"]>): void {
+  const e = event as { type: string; output?: unknown; Error?: string };
+  if (e.type !== "MapIterationSucceeded" || !e.output || typeof e.output !== "object") return;
+  const out = e.output as { client_id: string; status: string; items_new?: number; duration_ms?: number };
+  onClientDone(out);
+}
+
+/** `history/{execution name}.json` plus `history/latest.json`, both {executionArn, events}. */
+async function saveHistory(dataDir: string, name: string, executionArn: string, events: HistoryEvent[]) {
+  const dir = join(dataDir, "history");
+  await mkdir(dir, { recursive: true });
+  const body = `${JSON.stringify({ executionArn, events }, null, 1)}\n`;
+  const file = join(dir, `${name}.json`);
+  await writeFile(file, body);
+  await writeFile(join(dir, "latest.json"), body);
+  return file;
+}

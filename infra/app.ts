@@ -1,0 +1,3 @@
+import { createIngestApp } from "./ingest-app.ts";
+
+createIngestApp().app.synth();

@@ -1,0 +1,301 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, TimeZone, Validations } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
+import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as snsSubscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import type { Construct } from "constructs";
+import type { IngestContext } from "./config.ts";
+import { type DefinitionSubstitutionKey, loadIngestDefinition } from "./definition.ts";
+import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, VectoraFunction } from "./lambda-defaults.ts";
+import { listBucket, readObjects, writeObjects } from "./s3-access.ts";
+
+export interface IngestStackProps extends StackProps {
+  readonly config: IngestContext;
+}
+
+/** Config prefixes: client YAML files and the shared source catalog. */
+const CONFIG_READ_PREFIXES = ["clients/", "canonical/"] as const;
+
+export class IngestStack extends Stack {
+  readonly configBucket: s3.Bucket;
+  readonly dataBucket: s3.Bucket;
+  readonly accessLogsBucket: s3.Bucket;
+  readonly listClients: VectoraFunction;
+  readonly ingestClient: VectoraFunction;
+  readonly aggregateStats: VectoraFunction;
+  readonly stateMachine: sfn.StateMachine;
+  readonly schedule: Schedule;
+  readonly scheduleDeadLetterQueue: sqs.Queue;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: IngestStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const prefix = `vectora-ingest-${config.env}`;
+    Tags.of(this).add("project", "vectora-ingest");
+    Tags.of(this).add("environment", config.env);
+
+    // ---- Storage
+    this.accessLogsBucket = new s3.Bucket(this, "AccessLogsBucket", {
+      // Server access logging delivers only to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [{ id: "expire-access-logs", expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.configBucket = this.privateBucket("ConfigBucket", "config-bucket/");
+    this.dataBucket = this.privateBucket("DataBucket", "data-bucket/");
+
+    // ---- Lambdas
+    const environment = {
+      CONFIG_BUCKET: this.configBucket.bucketName,
+      DATA_BUCKET: this.dataBucket.bucketName,
+    };
+    this.listClients = new VectoraFunction(this, "ListClients", {
+      name: "list-clients",
+      env: config.env,
+      description: "Validates the execution input and resolves the clients of the run",
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      environment,
+    });
+    this.ingestClient = new VectoraFunction(this, "IngestClient", {
+      name: "ingest-client",
+      env: config.env,
+      description: "Ingests the sources of one client and stores its items",
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      environment,
+    });
+    this.aggregateStats = new VectoraFunction(this, "AggregateStats", {
+      name: "aggregate-stats",
+      env: config.env,
+      description: "Writes the run summary and publishes the run metrics",
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      environment,
+    });
+
+    // list-clients only scans clients/ and reads the catalog; a named client without a config is left
+    // to ingest-client, so it never needs a 404 and its listing can stay limited to clients/.
+    this.listClients.role.addToPolicy(listBucket(this.configBucket, ["clients/"]));
+    this.listClients.role.addToPolicy(readObjects(this.configBucket, CONFIG_READ_PREFIXES));
+
+    this.ingestClient.role.addToPolicy(listBucket(this.configBucket));
+    this.ingestClient.role.addToPolicy(readObjects(this.configBucket, CONFIG_READ_PREFIXES));
+    this.ingestClient.role.addToPolicy(listBucket(this.dataBucket));
+    this.ingestClient.role.addToPolicy(readObjects(this.dataBucket, ["ingested/", "state/", "runs/"]));
+    this.ingestClient.role.addToPolicy(writeObjects(this.dataBucket, ["ingested/", "state/", "runs/"]));
+
+    this.aggregateStats.role.addToPolicy(listBucket(this.dataBucket));
+    this.aggregateStats.role.addToPolicy(readObjects(this.dataBucket, ["state/", "runs/"]));
+    this.aggregateStats.role.addToPolicy(writeObjects(this.dataBucket, ["runs/"]));
+
+    this.acknowledgeObjectWildcards(this.listClients, [
+      ...CONFIG_READ_PREFIXES.map((p) => [this.configBucket, p] as const),
+    ]);
+    this.acknowledgeObjectWildcards(this.ingestClient, [
+      ...CONFIG_READ_PREFIXES.map((p) => [this.configBucket, p] as const),
+      [this.dataBucket, "ingested/"],
+      [this.dataBucket, "state/"],
+      [this.dataBucket, "runs/"],
+    ]);
+    this.acknowledgeObjectWildcards(this.aggregateStats, [
+      [this.dataBucket, "state/"],
+      [this.dataBucket, "runs/"],
+    ]);
+
+    // ---- State machine
+    const stateMachineLogs = new logs.LogGroup(this, "StateMachineLogs", {
+      // The /aws/vendedlogs/ prefix keeps the CloudWatch Logs resource policy from growing per log group.
+      logGroupName: `/aws/vendedlogs/states/${prefix}`,
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
+    const substitutions: Record<DefinitionSubstitutionKey, string> = {
+      ListClientsFunctionArn: this.listClients.function.functionArn,
+      IngestClientFunctionArn: this.ingestClient.function.functionArn,
+      AggregateStatsFunctionArn: this.aggregateStats.function.functionArn,
+    };
+    this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
+      stateMachineName: prefix,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(loadIngestDefinition(config.maxConcurrency)),
+      definitionSubstitutions: substitutions,
+      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // The ASL invokes the unqualified ARNs only, so no "<arn>:*" (versions and aliases) grant is needed.
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["lambda:InvokeFunction"],
+        resources: [
+          this.listClients.function.functionArn,
+          this.ingestClient.function.functionArn,
+          this.aggregateStats.function.functionArn,
+        ],
+      }),
+    );
+    const stateMachinePolicy = this.stateMachine.role.node.tryFindChild("DefaultPolicy");
+    if (stateMachinePolicy) {
+      Validations.of(stateMachinePolicy).acknowledge({
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason:
+          "Log delivery (logs:CreateLogDelivery, logs:*LogDelivery*, logs:PutResourcePolicy, logs:Describe*) and X-Ray " +
+          "(xray:PutTraceSegments, xray:GetSampling*) actions support no resource-level permissions.",
+      });
+    }
+
+    // ---- Schedule
+    this.scheduleDeadLetterQueue = new sqs.Queue(this, "ScheduleDeadLetterQueue", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is the dead-letter queue of the EventBridge Scheduler target; cdk-nag only recognises SQS redrive policies as DLQ use.",
+    });
+    this.schedule = new Schedule(this, "Schedule", {
+      scheduleName: prefix,
+      description: "Starts the Vectora ingest run",
+      schedule: ScheduleExpression.expression(config.scheduleExpression, TimeZone.of(config.scheduleTimezone)),
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        // The window of the run ends at the scheduled time, so a replay reproduces the same window.
+        input: ScheduleTargetInput.fromObject({ scheduled_time: ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: this.scheduleDeadLetterQueue,
+      }),
+    });
+
+    // ---- Alarms
+    const alarmKey = new kms.Key(this, "AlarmTopicKey", {
+      description: `Encrypts the ${prefix} alarm topic`,
+      enableKeyRotation: true,
+    });
+    // CloudWatch must encrypt the alarm notifications it publishes; an AWS managed key can't grant it that.
+    alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+      }),
+    );
+    this.alarmTopic = new sns.Topic(this, "AlarmTopic", {
+      topicName: `${prefix}-alarms`,
+      displayName: `Vectora ingest (${config.env}) alarms`,
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) {
+      this.alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(config.alarmEmail));
+    }
+    const notify = new cwActions.SnsAction(this.alarmTopic);
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, id, {
+        alarmName: `${prefix}-${id}`,
+        alarmDescription: description,
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(notify);
+      return created;
+    };
+    alarm(
+      "ExecutionsFailed",
+      "An ingest execution failed (invalid input, every client failed, or a Lambda kept failing).",
+      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
+    alarm(
+      "ExecutionsTimedOut",
+      "An ingest execution timed out.",
+      this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
+    alarm(
+      "ClientsFailed",
+      "At least one client failed in a run that otherwise succeeded; the run summary names each error.",
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: "ClientsFailed",
+        dimensionsMap: { service: POWERTOOLS_SERVICE_NAME, environment: config.env },
+        statistic: cloudwatch.Stats.SUM,
+        // A run publishes the metric once; an hour covers it whatever the run's duration.
+        period: Duration.hours(1),
+      }),
+    );
+    alarm(
+      "ScheduleDeadLetters",
+      "The scheduler could not start an ingest execution; the message in the dead-letter queue says why.",
+      this.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+    );
+    // ingest-client errors are caught per client by the Map and counted in ClientsFailed.
+    for (const fn of [this.listClients, this.aggregateStats]) {
+      alarm(
+        `${fn.node.id}Errors`,
+        `${fn.functionName} raised errors; the state machine retries transient ones, so check whether the run succeeded.`,
+        fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      );
+    }
+
+    // ---- Outputs
+    new CfnOutput(this, "StateMachineArn", { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, "ConfigBucketName", { value: this.configBucket.bucketName });
+    new CfnOutput(this, "DataBucketName", { value: this.dataBucket.bucketName });
+  }
+
+  private privateBucket(id: string, logPrefix: string): s3.Bucket {
+    return new s3.Bucket(this, id, {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: logPrefix,
+      lifecycleRules: [
+        {
+          id: "expire-old-versions",
+          noncurrentVersionExpiration: Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * The object statements name `<bucket>/<prefix>*`: the prefix is the scope, the wildcard stands for
+   * the keys under it, which are only known at run time. Each finding is acknowledged by its exact id.
+   */
+  private acknowledgeObjectWildcards(
+    fn: VectoraFunction,
+    scopes: ReadonlyArray<readonly [s3.Bucket, string]>,
+  ): void {
+    const policy = fn.role.node.tryFindChild("DefaultPolicy");
+    if (!policy) return;
+    for (const [bucket, keyPrefix] of scopes) {
+      const logicalId = this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${keyPrefix}*]`,
+        reason: `Keys under ${keyPrefix} are per client and per run; the grant is limited to that prefix of this bucket.`,
+      });
+    }
+  }
+}

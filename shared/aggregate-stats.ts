@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { type ExecutionInput, type Run, RunSchema } from "./execution-input.ts";
+import type { ClientResult } from "./ingest-client.ts";
+import type { SkippedClient } from "./list-clients.ts";
+import type { Runtime } from "./runtime.ts";
+
+/** A branch that ended in `Record client failure`. */
+export const ClientFailureSchema = z.object({
+  client_id: z.string(),
+  status: z.literal("failed"),
+  error: z.string(),
+  cause: z.string().nullable().optional(),
+});
+export type ClientFailure = z.infer<typeof ClientFailureSchema>;
+
+const ClientSuccessSchema = z.looseObject({
+  client_id: z.string(),
+  status: z.literal("succeeded"),
+  items_new: z.number(),
+  items_found: z.number(),
+  sources_ok: z.number(),
+  sources_not_modified: z.number(),
+  sources_empty: z.number(),
+  sources_failed: z.number(),
+  failing_sources: z.array(z.string()),
+});
+
+export const AggregateEventSchema = z.object({
+  run: RunSchema,
+  skipped: z.array(z.object({ client_id: z.string(), reason: z.string() })),
+  results: z.array(z.union([ClientSuccessSchema, ClientFailureSchema])),
+});
+export type AggregateEvent = z.infer<typeof AggregateEventSchema>;
+
+export interface RunTotals {
+  clients: number;
+  clients_succeeded: number;
+  clients_failed: number;
+  clients_skipped: number;
+  items_new: number;
+  items_found: number;
+  sources_ok: number;
+  sources_not_modified: number;
+  sources_empty: number;
+  sources_failed: number;
+}
+
+/** At most this many failures are listed in the execution output; summary.json lists all of them. */
+export const MAX_LISTED_FAILURES = 50;
+
+/** Output of the execution: small, whatever the number of clients. */
+export interface RunSummary {
+  run_id: string;
+  status: "succeeded" | "partial" | "failed";
+  all_failed: boolean;
+  window_end: string;
+  dry_run: boolean;
+  totals: RunTotals;
+  failed: { client_id: string; error: string; cause: string | null }[];
+  failed_unlisted: number;
+  /** Start an execution with this to re-run exactly the failed clients over the same window. */
+  rerun_input: ExecutionInput | null;
+  failing_sources: { client_id: string; source_key: string }[];
+  summary_key: string | null;
+}
+
+export function summaryKey(runId: string): string {
+  return `runs/${runId}/summary.json`;
+}
+
+function shortCause(cause: string | null | undefined): string | null {
+  if (!cause) return null;
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (parsed && typeof parsed === "object" && "errorMessage" in parsed && typeof parsed.errorMessage === "string") {
+      return parsed.errorMessage.slice(0, 400);
+    }
+  } catch {
+    // Not JSON: Step Functions' own errors carry plain text causes.
+  }
+  return cause.slice(0, 400);
+}
+
+export function rerunInput(run: Run, clientIds: string[]): ExecutionInput {
+  return {
+    client_ids: clientIds,
+    window_end: run.window_end,
+    run_id: run.run_id,
+    ingestion_mode: run.options.ingestion_mode,
+    dry_run: run.options.dry_run,
+    force_refresh: run.options.force_refresh,
+    ...(run.options.period_days === null ? {} : { period_days: run.options.period_days }),
+  };
+}
+
+export function summarise(event: AggregateEvent, summaryKeyOrNull: string | null): RunSummary {
+  const succeeded = event.results.filter(
+    (r): r is z.infer<typeof ClientSuccessSchema> & ClientResult => r.status === "succeeded",
+  );
+  const failed = event.results.filter((r): r is ClientFailure => r.status === "failed");
+  const sum = (pick: (r: (typeof succeeded)[number]) => number) => succeeded.reduce((n, r) => n + pick(r), 0);
+  const totals: RunTotals = {
+    clients: event.results.length,
+    clients_succeeded: succeeded.length,
+    clients_failed: failed.length,
+    clients_skipped: event.skipped.length,
+    items_new: sum((r) => r.items_new),
+    items_found: sum((r) => r.items_found),
+    sources_ok: sum((r) => r.sources_ok),
+    sources_not_modified: sum((r) => r.sources_not_modified),
+    sources_empty: sum((r) => r.sources_empty),
+    sources_failed: sum((r) => r.sources_failed),
+  };
+  const allFailed = failed.length > 0 && failed.length === event.results.length;
+  return {
+    run_id: event.run.run_id,
+    status: allFailed ? "failed" : failed.length > 0 ? "partial" : "succeeded",
+    all_failed: allFailed,
+    window_end: event.run.window_end,
+    dry_run: event.run.options.dry_run,
+    totals,
+    failed: failed
+      .slice(0, MAX_LISTED_FAILURES)
+      .map((f) => ({ client_id: f.client_id, error: f.error, cause: shortCause(f.cause) })),
+    failed_unlisted: Math.max(0, failed.length - MAX_LISTED_FAILURES),
+    rerun_input: failed.length > 0 ? rerunInput(event.run, failed.map((f) => f.client_id)) : null,
+    failing_sources: succeeded.flatMap((r) =>
+      r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })),
+    ),
+    summary_key: summaryKeyOrNull,
+  };
+}
+
+/** Writes `runs/{run_id}/summary.json` (all clients, all failures) unless dry run; returns the compact summary. */
+export async function aggregateStats(event: AggregateEvent, rt: Runtime): Promise<RunSummary> {
+  const key = event.run.options.dry_run ? null : summaryKey(event.run.run_id);
+  const summary = summarise(event, key);
+  if (key) {
+    await rt.store.putJson(rt.dataBucket, key, {
+      ...summary,
+      run: event.run,
+      failed: event.results
+        .filter((r): r is ClientFailure => r.status === "failed")
+        .map((f) => ({ client_id: f.client_id, error: f.error, cause: shortCause(f.cause) })),
+      failed_unlisted: 0,
+      clients: event.results,
+      skipped: event.skipped satisfies SkippedClient[] | { client_id: string; reason: string }[],
+    });
+  }
+  rt.logger.info("run aggregated", { run_id: summary.run_id, status: summary.status, totals: summary.totals });
+  return summary;
+}

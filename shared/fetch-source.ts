@@ -1,0 +1,374 @@
+import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
+import { Transform, type TransformCallback } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import zlib from "node:zlib";
+import { HostLimiter } from "./host-limiter.ts";
+import {
+  classifyError,
+  FetchTimeoutError,
+  HttpStatusError,
+  NetworkError,
+  ResponseTooLargeError,
+  type SourceError,
+  SsrfRefusedError,
+} from "./http-errors.ts";
+import { type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
+import { createSsrfLookup, isRefusedAddress } from "./ssrf-guard.ts";
+
+export interface FetchPolicy {
+  /** Whole request including the body; when it runs out the socket is destroyed. */
+  timeoutMs: number;
+  /** Cap on the decoded body, enforced while streaming. */
+  maxBytes: number;
+  maxRedirects: number;
+  retry: RetryPolicy;
+  perHostConcurrency: number;
+  /** Only for local runs against a loopback fixture server. */
+  allowPrivateNetwork: boolean;
+  userAgent: string;
+}
+
+export const DEFAULT_FETCH_POLICY: FetchPolicy = {
+  timeoutMs: 20_000,
+  maxBytes: 15 * 1024 * 1024,
+  maxRedirects: 5,
+  retry: { retries: 2, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 30_000 },
+  perHostConcurrency: 2,
+  allowPrivateNetwork: false,
+  userAgent: "VectoraIngest/0.1 (+https://vectora.example/bot)",
+};
+
+export interface FetchRequest {
+  url: string;
+  kind: "feed" | "page";
+  validators?: { etag?: string | null; lastModified?: string | null };
+  userAgent?: string;
+}
+
+export type FetchResult =
+  | {
+      status: "ok";
+      /** Final URL after redirects. */
+      url: string;
+      httpStatus: number;
+      body: Buffer;
+      contentType: string | null;
+      etag: string | null;
+      lastModified: string | null;
+      attempts: number;
+    }
+  | {
+      status: "not_modified";
+      url: string;
+      attempts: number;
+      etag: string | null;
+      lastModified: string | null;
+    };
+
+const ACCEPT: Record<FetchRequest["kind"], string> = {
+  feed: "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8",
+  page: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+};
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+type Exchange = { kind: "redirect"; location: string | undefined } | { kind: "done"; result: FetchResult };
+
+// Failures that would fail the same way on every attempt (redirect loops, unsupported schemes,
+// malformed URLs), so retrying them only wastes the client's time budget.
+const permanentFailures = new WeakSet<SourceError>();
+
+function permanent<E extends SourceError>(error: E): E {
+  permanentFailures.add(error);
+  return error;
+}
+
+function isRetryable(error: SourceError): boolean {
+  if (error instanceof FetchTimeoutError) return true;
+  if (error instanceof NetworkError) return !permanentFailures.has(error);
+  if (error instanceof HttpStatusError) return error.status >= 500 || error.status === 429;
+  return false;
+}
+
+function header(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? (value[0] ?? null) : value;
+}
+
+const ZLIB_OPTIONS: zlib.ZlibOptions = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+
+/**
+ * "deflate" is specified as zlib-wrapped, but some servers send a raw deflate stream;
+ * the first two bytes tell which one arrived.
+ */
+class DeflateDecoder extends Transform {
+  #inner: zlib.Inflate | zlib.InflateRaw | null = null;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.#inner === null) {
+      const cmf = chunk[0] ?? 0;
+      const flg = chunk[1] ?? 0;
+      const wrapped = (cmf & 0x0f) === 8 && (cmf * 256 + flg) % 31 === 0;
+      const inner = wrapped ? zlib.createInflate(ZLIB_OPTIONS) : zlib.createInflateRaw(ZLIB_OPTIONS);
+      inner.on("data", (data: Buffer) => this.push(data));
+      inner.on("error", (err) => this.destroy(err));
+      this.#inner = inner;
+    }
+    this.#inner.write(chunk, () => callback());
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.#inner === null) {
+      callback();
+      return;
+    }
+    this.#inner.once("end", () => callback());
+    this.#inner.end();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#inner?.destroy();
+    callback(error);
+  }
+}
+
+function decoderFor(encoding: string | null, url: string): Transform | null {
+  const name = (encoding ?? "identity").trim().toLowerCase();
+  switch (name) {
+    case "":
+    case "identity":
+      return null;
+    case "gzip":
+    case "x-gzip":
+      return zlib.createGunzip(ZLIB_OPTIONS);
+    case "deflate":
+      return new DeflateDecoder();
+    case "br":
+      return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+    default:
+      throw permanent(new NetworkError(url, `unsupported Content-Encoding "${name}"`));
+  }
+}
+
+function hostOf(url: URL): string {
+  return url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+}
+
+/**
+ * Fetches feeds and pages with the project's fetching rules. One Fetcher per client run:
+ * its per-host limit is shared by all of that client's sources.
+ */
+export class Fetcher {
+  readonly policy: FetchPolicy;
+  readonly #limiter: HostLimiter;
+  // Own agents, so pooled sockets are never shared with code running under a different SSRF policy.
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
+
+  constructor(policy: Partial<FetchPolicy> = {}) {
+    this.policy = {
+      ...DEFAULT_FETCH_POLICY,
+      ...policy,
+      retry: { ...DEFAULT_FETCH_POLICY.retry, ...policy.retry },
+    };
+    this.#limiter = new HostLimiter(this.policy.perHostConcurrency);
+    this.#httpAgent = new http.Agent({ keepAlive: true });
+    this.#httpsAgent = new https.Agent({ keepAlive: true });
+  }
+
+  /** Closes pooled keep-alive sockets. The Fetcher stays usable; new sockets are opened on demand. */
+  close(): void {
+    this.#httpAgent.destroy();
+    this.#httpsAgent.destroy();
+  }
+
+  /** Resolves with the response or rejects with a SourceError subclass, after retries. */
+  async fetch(req: FetchRequest): Promise<FetchResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await this.#attempt(req);
+        return { ...result, attempts: attempt };
+      } catch (raw) {
+        const error = classifyError(raw, req.url);
+        error.attempts = attempt;
+        const retryAfter = error instanceof HttpStatusError ? error.retryAfter : null;
+        const delay = isRetryable(error)
+          ? retryDelayMs(attempt, this.policy.retry, retryAfter, new Date())
+          : null;
+        if (delay === null) throw error;
+        // The host slot is released between attempts: a backoff sleep must not hold back other sources.
+        await sleep(delay);
+      }
+    }
+  }
+
+  async #attempt(req: FetchRequest): Promise<FetchResult> {
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch (err) {
+      throw permanent(new NetworkError(req.url, "invalid URL", { cause: err }));
+    }
+    for (let redirects = 0; ; redirects += 1) {
+      const target = url;
+      const exchange = await this.#limiter.run(target.hostname, () => this.#exchange(target, req));
+      if (exchange.kind === "done") return exchange.result;
+      if (redirects >= this.policy.maxRedirects) {
+        throw permanent(
+          new NetworkError(req.url, `too many redirects (more than ${this.policy.maxRedirects})`),
+        );
+      }
+      if (exchange.location === undefined || exchange.location === "") {
+        throw permanent(new NetworkError(target.href, "redirect without a Location header"));
+      }
+      try {
+        url = new URL(exchange.location, target);
+      } catch (err) {
+        throw permanent(
+          new NetworkError(target.href, `redirect to an invalid Location "${exchange.location}"`, {
+            cause: err,
+          }),
+        );
+      }
+    }
+  }
+
+  #headers(req: FetchRequest): http.OutgoingHttpHeaders {
+    const headers: http.OutgoingHttpHeaders = {
+      "user-agent": req.userAgent ?? this.policy.userAgent,
+      accept: ACCEPT[req.kind],
+      "accept-encoding": "gzip, deflate, br",
+      "accept-language": "en",
+    };
+    if (req.validators?.etag) headers["if-none-match"] = req.validators.etag;
+    if (req.validators?.lastModified) headers["if-modified-since"] = req.validators.lastModified;
+    return headers;
+  }
+
+  /** One HTTP request/response, holding the caller's host slot for its whole duration. */
+  #exchange(url: URL, req: FetchRequest): Promise<Exchange> {
+    const href = url.href;
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return Promise.reject(permanent(new NetworkError(href, `unsupported URL scheme "${url.protocol}"`)));
+    }
+    const host = hostOf(url);
+    const { allowPrivateNetwork, timeoutMs, maxBytes } = this.policy;
+    // A literal IP never goes through DNS, so the lookup hook would not see it.
+    if (!allowPrivateNetwork && isIP(host) !== 0 && isRefusedAddress(host)) {
+      return Promise.reject(new SsrfRefusedError(href, url.hostname, host));
+    }
+    const transport = url.protocol === "https:" ? https : http;
+    return new Promise<Exchange>((resolve, reject) => {
+      let settled = false;
+      let request: http.ClientRequest | undefined;
+      let decoder: Transform | null = null;
+      const finish = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        return true;
+      };
+      const fail = (err: unknown): void => {
+        if (!finish()) return;
+        decoder?.destroy();
+        request?.destroy();
+        reject(classifyError(err, href));
+      };
+      const done = (exchange: Exchange): void => {
+        if (finish()) resolve(exchange);
+      };
+      const timer = setTimeout(() => fail(new FetchTimeoutError(href, timeoutMs)), timeoutMs);
+
+      try {
+        request = transport.request(url, {
+          method: "GET",
+          headers: this.#headers(req),
+          agent: url.protocol === "https:" ? this.#httpsAgent : this.#httpAgent,
+          lookup: createSsrfLookup({ allowPrivateNetwork, url: href, isRefused: isRefusedAddress }),
+        });
+      } catch (err) {
+        fail(permanent(classifyError(err, href)));
+        return;
+      }
+      request.on("error", fail);
+      request.on("response", (res) => {
+        const status = res.statusCode ?? 0;
+        if (REDIRECT_STATUSES.has(status)) {
+          res.destroy();
+          done({ kind: "redirect", location: res.headers.location });
+          return;
+        }
+        if (status === 304) {
+          res.resume();
+          done({
+            kind: "done",
+            result: {
+              status: "not_modified",
+              url: href,
+              attempts: 0,
+              etag: header(res.headers.etag) ?? req.validators?.etag ?? null,
+              lastModified: header(res.headers["last-modified"]) ?? req.validators?.lastModified ?? null,
+            },
+          });
+          return;
+        }
+        if (status < 200 || status > 299) {
+          res.destroy();
+          fail(new HttpStatusError(href, status, { retryAfter: header(res.headers["retry-after"]) }));
+          return;
+        }
+        const declared = Number(res.headers["content-length"]);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          fail(new ResponseTooLargeError(href, maxBytes, `Content-Length ${declared}`));
+          return;
+        }
+        try {
+          decoder = decoderFor(header(res.headers["content-encoding"]), href);
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let received = 0;
+        const body = decoder === null ? res : res.pipe(decoder);
+        body.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxBytes) {
+            fail(new ResponseTooLargeError(href, maxBytes, "body exceeded the cap while streaming"));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        body.on("end", () =>
+          done({
+            kind: "done",
+            result: {
+              status: "ok",
+              url: href,
+              httpStatus: status,
+              body: Buffer.concat(chunks, received),
+              contentType: header(res.headers["content-type"]),
+              etag: header(res.headers.etag),
+              lastModified: header(res.headers["last-modified"]),
+              attempts: 0,
+            },
+          }),
+        );
+        body.on("error", (err) =>
+          fail(
+            body === res
+              ? err
+              : permanent(new NetworkError(href, `cannot decode the body: ${err.message}`, { cause: err })),
+          ),
+        );
+        res.on("error", fail);
+        res.on("close", () => {
+          if (!res.complete) fail(new NetworkError(href, "connection closed before the body was complete"));
+        });
+      });
+      request.end();
+    });
+  }
+}

@@ -1,0 +1,212 @@
+import { createHash } from "node:crypto";
+import { canonicalUrl } from "./canonical-url.ts";
+import { decodeBody } from "./charset.ts";
+import { type DateSource, dateFromUrl, findDateInText, toIsoUtc } from "./dates.ts";
+import type { Fetcher, FetchResult } from "./fetch-source.ts";
+import { classifyError, ParseError, SourceError } from "./http-errors.ts";
+import { parseFeed } from "./parse-feed.ts";
+import { type PageEntry, parsePage } from "./parse-page.ts";
+import type { Source } from "./source-catalog.ts";
+import type { SourceAttempt, SourceOutcome, SourceState } from "./source-state.ts";
+
+/** An entry turned into the fields of an item, before window, filters and dedup. */
+export interface Candidate {
+  canonical: string;
+  url: string;
+  title: string;
+  content: string;
+  published_at: string | null;
+  date_source: DateSource;
+  metadata: Record<string, unknown>;
+}
+
+/** One line of the per-source detail in `runs/{run_id}/clients/{client_id}.json`. */
+export interface SourceReport {
+  source_key: string;
+  url: string;
+  outcome: SourceOutcome;
+  attempts: number;
+  duration_ms: number;
+  entries: number;
+  /** Entries dropped because they had no usable http(s) link. */
+  entries_without_link: number;
+  error: string | null;
+  consecutive_failures: number;
+}
+
+export interface SourceRunResult {
+  report: SourceReport;
+  candidates: Candidate[];
+  attempt: SourceAttempt;
+}
+
+export interface SourceRunOptions {
+  fetcher: Fetcher;
+  previous: SourceState | undefined;
+  forceRefresh: boolean;
+  now: () => Date;
+}
+
+function sourceUrl(source: Source): string {
+  const url = source.ingestion_mode === "html" ? source.html_url : source.rss_url;
+  if (!url) throw new Error(`source ${source.source_key} has no URL for ingestion_mode ${source.ingestion_mode}`);
+  return url;
+}
+
+/** A feed date wins; otherwise a date written in the text, then one in the URL; otherwise none. */
+function fallbackDate(content: string, link: string): { published_at: string | null; date_source: DateSource } {
+  const fromText = findDateInText(content.slice(0, 2000));
+  if (fromText) return { published_at: toIsoUtc(fromText), date_source: "content_text" };
+  const fromUrl = dateFromUrl(link);
+  if (fromUrl) return { published_at: toIsoUtc(fromUrl), date_source: "url" };
+  return { published_at: null, date_source: "none" };
+}
+
+/** Whatever goes wrong after a 200 is the document's fault, not the network's. */
+function asParseError(err: unknown, url: string): SourceError {
+  if (err instanceof SourceError) return err;
+  return new ParseError(url, err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+function untitled(content: string, url: string): string {
+  const words = content.split(/\s+/).filter(Boolean).slice(0, 12).join(" ");
+  return words || url;
+}
+
+async function feedCandidates(
+  res: Extract<FetchResult, { status: "ok" }>,
+  source: Source,
+): Promise<{ candidates: Candidate[]; entries: number; withoutLink: number }> {
+  let feed: Awaited<ReturnType<typeof parseFeed>>;
+  try {
+    feed = await parseFeed(res.body, { contentType: res.contentType, url: res.url });
+  } catch (err) {
+    throw asParseError(err, res.url);
+  }
+  const candidates: Candidate[] = [];
+  let withoutLink = 0;
+  for (const entry of feed.entries) {
+    const link = entry.link ?? (entry.id && /^https?:\/\//i.test(entry.id) ? entry.id : null);
+    const canonical = link ? canonicalUrl(link, res.url) : null;
+    if (!link || !canonical) {
+      withoutLink++;
+      continue;
+    }
+    const content = entry.content || entry.summary || "";
+    const dated = entry.published
+      ? { published_at: entry.published, date_source: "feed" as const }
+      : fallbackDate(content, canonical);
+    candidates.push({
+      canonical,
+      url: link,
+      title: entry.title ?? untitled(content, canonical),
+      content,
+      ...dated,
+      metadata: {
+        feed_title: feed.title,
+        entry_id: entry.id,
+        author: entry.author,
+        categories: entry.categories,
+        tags: source.tags,
+      },
+    });
+  }
+  return { candidates, entries: feed.entries.length, withoutLink };
+}
+
+function pageCandidates(
+  res: Extract<FetchResult, { status: "ok" }>,
+  source: Source,
+): { candidates: Candidate[]; entries: number; withoutLink: number } {
+  if (!source.html) throw new ParseError(res.url, "html source has no selectors");
+  let entries: PageEntry[];
+  try {
+    const html = decodeBody(res.body, { contentType: res.contentType, kind: "html" });
+    entries = parsePage(html, res.url, source.html);
+  } catch (err) {
+    throw asParseError(err, res.url);
+  }
+  const candidates: Candidate[] = [];
+  let withoutLink = 0;
+  for (const entry of entries) {
+    const canonical = canonicalUrl(entry.link);
+    if (!canonical) {
+      withoutLink++;
+      continue;
+    }
+    const content = entry.summary ?? "";
+    candidates.push({
+      canonical,
+      url: entry.link,
+      title: entry.title ?? untitled(content, canonical),
+      content,
+      published_at: entry.published,
+      date_source: entry.dateSource,
+      metadata: { list_page: res.url, is_pdf: entry.isPdf, tags: source.tags },
+    });
+  }
+  return { candidates, entries: entries.length, withoutLink };
+}
+
+/**
+ * Fetch and parse one source. Never throws: every source ends with one outcome, and a failing source only
+ * fails itself. Validators from the previous success make the request conditional unless forceRefresh.
+ */
+export async function ingestSource(source: Source, opts: SourceRunOptions): Promise<SourceRunResult> {
+  const started = Date.now();
+  const url = sourceUrl(source);
+  const at = opts.now().toISOString();
+  const report: SourceReport = {
+    source_key: source.source_key,
+    url,
+    outcome: "ok",
+    attempts: 0,
+    duration_ms: 0,
+    entries: 0,
+    entries_without_link: 0,
+    error: null,
+    consecutive_failures: 0,
+  };
+  const attempt: SourceAttempt = { outcome: "ok", at, etag: null, lastModified: null, bodySha256: null, error: null };
+  let candidates: Candidate[] = [];
+  try {
+    const validators =
+      opts.forceRefresh || !opts.previous
+        ? undefined
+        : { etag: opts.previous.etag, lastModified: opts.previous.last_modified };
+    const res = await opts.fetcher.fetch({
+      url,
+      kind: source.ingestion_mode === "html" ? "page" : "feed",
+      validators,
+      userAgent: source.user_agent,
+    });
+    report.attempts = res.attempts;
+    attempt.etag = res.etag;
+    attempt.lastModified = res.lastModified;
+    if (res.status === "not_modified") {
+      report.outcome = "not_modified";
+    } else {
+      const bodySha256 = createHash("sha256").update(res.body).digest("hex");
+      attempt.bodySha256 = bodySha256;
+      if (!opts.forceRefresh && opts.previous?.body_sha256 === bodySha256) {
+        report.outcome = "not_modified";
+      } else {
+        const parsed =
+          source.ingestion_mode === "html" ? pageCandidates(res, source) : await feedCandidates(res, source);
+        candidates = parsed.candidates;
+        report.entries = parsed.entries;
+        report.entries_without_link = parsed.withoutLink;
+        report.outcome = parsed.entries === 0 ? "empty" : "ok";
+      }
+    }
+  } catch (err) {
+    const failure = classifyError(err, url);
+    report.outcome = failure.outcome;
+    report.attempts = failure.attempts;
+    report.error = failure.message;
+    attempt.error = failure.message;
+  }
+  attempt.outcome = report.outcome;
+  report.duration_ms = Date.now() - started;
+  return { report, candidates, attempt };
+}

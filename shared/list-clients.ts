@@ -1,0 +1,78 @@
+import pLimit from "p-limit";
+import { CLIENTS_PREFIX, clientIdFromKey, parseClientConfig } from "./client-config.ts";
+import { type ExecutionInput, makeRunId, parseExecutionInput, type Run, runOptions } from "./execution-input.ts";
+import type { Runtime } from "./runtime.ts";
+
+export interface ListClientsEvent {
+  input: unknown;
+  execution_name: string;
+  execution_start_time: string;
+}
+
+export interface SkippedClient {
+  client_id: string;
+  reason: "inactive";
+}
+
+export interface ClientsToRun {
+  run: Run;
+  clients: { client_id: string }[];
+  skipped: SkippedClient[];
+}
+
+/** Reading configs is I/O-bound and small; 16 in flight keeps 1,000 clients to a few seconds. */
+const CONFIG_READ_CONCURRENCY = 16;
+
+/**
+ * Resolves the run: validates the input (InvalidInput fails the execution), fixes the window end, and
+ * lists the clients to ingest. Named clients run whatever their `active` flag, and a named client with no
+ * config is left to fail in its own branch (ClientNotFound). A scan keeps active clients and also clients
+ * whose config does not validate, so that they fail visibly instead of silently never running.
+ */
+export async function listClients(event: ListClientsEvent, rt: Runtime): Promise<ClientsToRun> {
+  const input = parseExecutionInput(event.input);
+  const startedAt = new Date(event.execution_start_time);
+  const run: Run = {
+    run_id: makeRunId(startedAt, event.execution_name),
+    started_at: startedAt.toISOString(),
+    window_end: new Date(input.window_end ?? input.scheduled_time ?? event.execution_start_time).toISOString(),
+    options: runOptions(input),
+    ...(input.run_id ? { rerun_of: input.run_id } : {}),
+  };
+  const named = namedClients(input);
+  if (named) return { run, clients: named.map((client_id) => ({ client_id })), skipped: [] };
+
+  const keys = await rt.store.listKeys(rt.configBucket, CLIENTS_PREFIX);
+  const candidates = keys
+    .map((key) => ({ key, clientId: clientIdFromKey(key) }))
+    .filter((c): c is { key: string; clientId: string } => c.clientId !== null)
+    .sort((a, b) => a.clientId.localeCompare(b.clientId));
+  const limit = pLimit(CONFIG_READ_CONCURRENCY);
+  const verdicts = await Promise.all(
+    candidates.map(({ key, clientId }) =>
+      limit(async () => {
+        const stored = await rt.store.getText(rt.configBucket, key);
+        if (!stored) return { clientId, run: false };
+        const parsed = parseClientConfig(key, stored.text);
+        return { clientId, run: !parsed.ok || parsed.config.client_profile.active };
+      }),
+    ),
+  );
+  const seen = new Set<string>();
+  const clients: { client_id: string }[] = [];
+  const skipped: SkippedClient[] = [];
+  for (const verdict of verdicts) {
+    if (seen.has(verdict.clientId)) continue;
+    seen.add(verdict.clientId);
+    if (verdict.run) clients.push({ client_id: verdict.clientId });
+    else skipped.push({ client_id: verdict.clientId, reason: "inactive" });
+  }
+  rt.logger.info("clients resolved", { run_id: run.run_id, clients: clients.length, skipped: skipped.length });
+  return { run, clients, skipped };
+}
+
+function namedClients(input: ExecutionInput): string[] | null {
+  if (input.client_id) return [input.client_id];
+  if (input.client_ids) return [...new Set(input.client_ids)];
+  return null;
+}

@@ -1,0 +1,40 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
+import type { FetchPolicy } from "./fetch-source.ts";
+import { S3Store } from "./s3-store.ts";
+
+/** Everything the domain functions need from the outside world, passed in rather than read globally. */
+export interface Runtime {
+  store: S3Store;
+  configBucket: string;
+  dataBucket: string;
+  fetchPolicy: Partial<FetchPolicy>;
+  logger: Logger;
+  now: () => Date;
+}
+
+const LambdaEnvSchema = z.object({
+  CONFIG_BUCKET: z.string().min(3),
+  DATA_BUCKET: z.string().min(3),
+});
+
+/**
+ * Read once at cold start; a missing variable fails the init, not the tenth invocation. The deployed
+ * functions never allow private-network fetches: that switch exists only for local runs.
+ */
+export function runtimeFromEnv(env: NodeJS.ProcessEnv = process.env): Runtime {
+  const parsed = LambdaEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
+    throw new Error(`Lambda environment is incomplete: ${missing}`);
+  }
+  return {
+    store: new S3Store(new S3Client({})),
+    configBucket: parsed.data.CONFIG_BUCKET,
+    dataBucket: parsed.data.DATA_BUCKET,
+    fetchPolicy: { allowPrivateNetwork: false },
+    logger: new Logger(),
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,137 @@
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  NoSuchKey,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { StoreUnavailableError } from "./errors.ts";
+
+export interface StoredText {
+  text: string;
+  etag: string | null;
+}
+
+/** The write lost a race with another writer (conditional PUT refused); re-read and merge again. */
+export class WriteConflictError extends Error {
+  override readonly name = "WriteConflict";
+}
+
+function isNotFound(err: unknown): boolean {
+  return (
+    err instanceof NoSuchKey ||
+    (err instanceof S3ServiceException && (err.name === "NoSuchKey" || err.$metadata.httpStatusCode === 404))
+  );
+}
+
+function isPreconditionFailed(err: unknown): boolean {
+  return (
+    err instanceof S3ServiceException &&
+    (err.name === "PreconditionFailed" ||
+      err.name === "ConditionalRequestConflict" ||
+      err.$metadata.httpStatusCode === 412 ||
+      err.$metadata.httpStatusCode === 409)
+  );
+}
+
+function unavailable(op: string, bucket: string, key: string, err: unknown): StoreUnavailableError {
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new StoreUnavailableError(`S3 ${op} s3://${bucket}/${key} failed: ${reason}`, { cause: err });
+}
+
+/** The only module that talks to S3: every failure leaves as StoreUnavailable naming the object. */
+export class S3Store {
+  constructor(readonly s3: S3Client) {}
+
+  async getText(bucket: string, key: string): Promise<StoredText | null> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const text = (await out.Body?.transformToString("utf-8")) ?? "";
+      return { text, etag: out.ETag ?? null };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw unavailable("GetObject", bucket, key, err);
+    }
+  }
+
+  async getJson(bucket: string, key: string): Promise<{ value: unknown; etag: string | null } | null> {
+    const stored = await this.getText(bucket, key);
+    if (!stored) return null;
+    try {
+      return { value: JSON.parse(stored.text), etag: stored.etag };
+    } catch (err) {
+      throw new StoreUnavailableError(`s3://${bucket}/${key} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Writes JSON. `ifMatch` (an ETag) or `ifNoneMatch: "*"` make it a conditional write, so two writers
+   * merging the same object can't silently drop each other's items.
+   */
+  async putJson(
+    bucket: string,
+    key: string,
+    value: unknown,
+    condition: { ifMatch?: string | null; ifNoneMatch?: "*" } = {},
+  ): Promise<void> {
+    const input: PutObjectCommandInput = {
+      Bucket: bucket,
+      Key: key,
+      Body: `${JSON.stringify(value, null, 2)}\n`,
+      ContentType: "application/json; charset=utf-8",
+    };
+    if (condition.ifMatch) input.IfMatch = condition.ifMatch;
+    else if (condition.ifNoneMatch) input.IfNoneMatch = condition.ifNoneMatch;
+    try {
+      await this.s3.send(new PutObjectCommand(input));
+    } catch (err) {
+      if (isPreconditionFailed(err)) throw new WriteConflictError(`s3://${bucket}/${key} changed while merging`);
+      throw unavailable("PutObject", bucket, key, err);
+    }
+  }
+
+  /**
+   * Read-modify-write with a conditional PUT: when another writer got there first, read again and re-apply
+   * `change`, so concurrent merges both land. `parse` turns the stored JSON (or null when absent) into T.
+   */
+  async updateJson<T>(
+    bucket: string,
+    key: string,
+    parse: (stored: unknown) => T,
+    change: (current: T) => T,
+    attempts = 4,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.getJson(bucket, key);
+      const next = change(parse(stored ? stored.value : null));
+      try {
+        await this.putJson(bucket, key, next, stored?.etag ? { ifMatch: stored.etag } : { ifNoneMatch: "*" });
+        return next;
+      } catch (err) {
+        if (!(err instanceof WriteConflictError) || attempt >= attempts) throw err;
+      }
+    }
+  }
+
+  /** Every key under the prefix, following continuation tokens. */
+  async listKeys(bucket: string, prefix: string, pageSize = 1000): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      let out: ListObjectsV2CommandOutput;
+      try {
+        out = await this.s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: pageSize }),
+        );
+      } catch (err) {
+        throw unavailable("ListObjectsV2", bucket, prefix, err);
+      }
+      for (const obj of out.Contents ?? []) if (obj.Key) keys.push(obj.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import type { SourceErrorClass } from "./http-errors.ts";
+
+/** A source that failed this many runs in a row is flagged in the run summary. */
+export const FAILING_STREAK = 3;
+
+export const SourceOutcomeSchema = z.enum([
+  "ok",
+  "not_modified",
+  "empty",
+  "timeout",
+  "network",
+  "http_4xx",
+  "http_5xx",
+  "blocked",
+  "too_large",
+  "parse",
+  "selector_broken",
+  "ssrf_refused",
+]);
+export type SourceOutcome = z.infer<typeof SourceOutcomeSchema>;
+
+export function isFailure(outcome: SourceOutcome): outcome is SourceErrorClass {
+  return outcome !== "ok" && outcome !== "not_modified" && outcome !== "empty";
+}
+
+export const SourceStateSchema = z.object({
+  etag: z.string().nullable().default(null),
+  last_modified: z.string().nullable().default(null),
+  /** sha256 of the last body parsed, for servers that ignore conditional requests. */
+  body_sha256: z.string().nullable().default(null),
+  last_attempt_at: z.string().nullable().default(null),
+  last_success_at: z.string().nullable().default(null),
+  last_outcome: SourceOutcomeSchema.nullable().default(null),
+  last_error_class: SourceOutcomeSchema.nullable().default(null),
+  last_error: z.string().nullable().default(null),
+  consecutive_failures: z.number().int().min(0).default(0),
+});
+export type SourceState = z.infer<typeof SourceStateSchema>;
+
+/** `state/{client_id}/sources.json`. */
+export const SourcesStateSchema = z.object({
+  sources: z.record(z.string(), SourceStateSchema).default({}),
+});
+export type SourcesState = z.infer<typeof SourcesStateSchema>;
+
+export function sourcesStateKey(clientId: string): string {
+  return `state/${clientId}/sources.json`;
+}
+
+export interface SourceAttempt {
+  outcome: SourceOutcome;
+  at: string;
+  etag: string | null;
+  lastModified: string | null;
+  bodySha256: string | null;
+  error: string | null;
+}
+
+/** Health bookkeeping: validators move only on success, so a failed run never forgets them. */
+export function nextSourceState(previous: SourceState | undefined, attempt: SourceAttempt): SourceState {
+  const base = previous ?? SourceStateSchema.parse({});
+  if (isFailure(attempt.outcome)) {
+    return {
+      ...base,
+      last_attempt_at: attempt.at,
+      last_outcome: attempt.outcome,
+      last_error_class: attempt.outcome,
+      last_error: attempt.error,
+      consecutive_failures: base.consecutive_failures + 1,
+    };
+  }
+  return {
+    ...base,
+    etag: attempt.etag ?? base.etag,
+    last_modified: attempt.lastModified ?? base.last_modified,
+    body_sha256: attempt.bodySha256 ?? base.body_sha256,
+    last_attempt_at: attempt.at,
+    last_success_at: attempt.at,
+    last_outcome: attempt.outcome,
+    consecutive_failures: 0,
+  };
+}
