@@ -54,7 +54,12 @@ function report(result: LocalRunResult, asJson: boolean, dataDir: string, io: Io
       JSON.stringify(
         result.status === "SUCCEEDED"
           ? result.output
-          : { status: result.status, error: result.error, cause: result.cause, executionArn: result.executionArn },
+          : {
+              status: result.status,
+              error: result.error,
+              cause: result.cause,
+              executionArn: result.executionArn,
+            },
       ),
     );
     return result.status === "SUCCEEDED" ? 0 : 1;
@@ -74,7 +79,8 @@ function report(result: LocalRunResult, asJson: boolean, dataDir: string, io: Io
         `${t.clients_skipped} skipped (inactive), ${t.items_new} new items, ` +
         `sources ok ${t.sources_ok}, not modified ${t.sources_not_modified}, failed ${t.sources_failed}`,
     );
-    if (summary.rerun_input) io.out(`re-run the failed clients with input: ${JSON.stringify(summary.rerun_input)}`);
+    if (summary.rerun_input)
+      io.out(`re-run the failed clients with input: ${JSON.stringify(summary.rerun_input)}`);
   } else {
     io.out(`\nexecution FAILED: ${result.error}: ${result.cause}`);
   }
@@ -130,7 +136,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const s3 = await startLocalS3(join(dataDir, "s3"));
       try {
         const rt = localRuntime(s3, {});
-        for (const item of await storedItems(rt.store, LOCAL_DATA_BUCKET, values.client)) io.out(JSON.stringify(item));
+        for (const item of await storedItems(rt.store, LOCAL_DATA_BUCKET, values.client))
+          io.out(JSON.stringify(item));
       } finally {
         await s3.close();
       }
@@ -158,7 +165,8 @@ if (invokedDirectly) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+      const usage =
+        err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
       io.err(`vectora: ${err instanceof Error ? err.message : String(err)}`);
       if (usage) io.err("run 'vectora help' for usage");
       process.exitCode = usage ? 2 : 1;

@@ -9,7 +9,7 @@
  *   scheduleExpression EventBridge Scheduler expression (default "cron(0 6 ? * MON-FRI *)").
  *   scheduleTimezone   IANA time zone of the expression (default "Europe/Paris").
  *   maxConcurrency     MaxConcurrency of the "Ingest clients" Map state: clients ingested at once
- *                      (default 10, 1..1000).
+ *                      (default 10, 1..40: an inline Map runs at most 40 iterations at once).
  *   alarmEmail         when set, an email subscription to the alarm topic (the address must confirm it).
  */
 import type { Node } from "constructs";
@@ -28,12 +28,18 @@ export const IngestContextSchema = z.object({
     .string()
     .refine(isKnownTimeZone, "an IANA time zone such as Europe/Paris")
     .default("Europe/Paris"),
-  maxConcurrency: z.coerce.number().int().min(1).max(1000).default(10),
+  maxConcurrency: z.coerce.number().int().min(1).max(40).default(10),
   alarmEmail: z.email().optional(),
 });
 export type IngestContext = z.infer<typeof IngestContextSchema>;
 
-const CONTEXT_KEYS = ["env", "scheduleExpression", "scheduleTimezone", "maxConcurrency", "alarmEmail"] as const;
+const CONTEXT_KEYS = [
+  "env",
+  "scheduleExpression",
+  "scheduleTimezone",
+  "maxConcurrency",
+  "alarmEmail",
+] as const;
 
 export class InvalidContextError extends Error {
   override readonly name = "InvalidContextError";

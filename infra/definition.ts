@@ -31,7 +31,8 @@ export function loadIngestDefinition(maxConcurrency: number, path: string = ASL_
     throw new DefinitionShapeError(`${path}: no top-level Map state named "${MAP_STATE_NAME}"`);
   }
   for (const key of DEFINITION_SUBSTITUTION_KEYS) {
-    if (!text.includes(`\${${key}}`)) throw new DefinitionShapeError(`${path}: placeholder \${${key}} not found`);
+    if (!text.includes(`\${${key}}`))
+      throw new DefinitionShapeError(`${path}: placeholder \${${key}} not found`);
   }
   map.MaxConcurrency = maxConcurrency;
   return JSON.stringify(asl);

@@ -1,11 +1,25 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, TimeZone, Validations } from "aws-cdk-lib";
+import {
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Tags,
+  TimeZone,
+  Validations,
+} from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from "aws-cdk-lib/aws-scheduler";
 import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as snsSubscriptions from "aws-cdk-lib/aws-sns-subscriptions";
@@ -98,7 +112,7 @@ export class IngestStack extends Stack {
     this.ingestClient.role.addToPolicy(writeObjects(this.dataBucket, ["ingested/", "state/", "runs/"]));
 
     this.aggregateStats.role.addToPolicy(listBucket(this.dataBucket));
-    this.aggregateStats.role.addToPolicy(readObjects(this.dataBucket, ["state/", "runs/"]));
+    this.aggregateStats.role.addToPolicy(readObjects(this.dataBucket, ["state/"]));
     this.aggregateStats.role.addToPolicy(writeObjects(this.dataBucket, ["runs/"]));
 
     this.acknowledgeObjectWildcards(this.listClients, [
@@ -120,6 +134,7 @@ export class IngestStack extends Stack {
       // The /aws/vendedlogs/ prefix keeps the CloudWatch Logs resource policy from growing per log group.
       logGroupName: `/aws/vendedlogs/states/${prefix}`,
       retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     const substitutions: Record<DefinitionSubstitutionKey, string> = {
       ListClientsFunctionArn: this.listClients.function.functionArn,
@@ -169,7 +184,10 @@ export class IngestStack extends Stack {
     this.schedule = new Schedule(this, "Schedule", {
       scheduleName: prefix,
       description: "Starts the Vectora ingest run",
-      schedule: ScheduleExpression.expression(config.scheduleExpression, TimeZone.of(config.scheduleTimezone)),
+      schedule: ScheduleExpression.expression(
+        config.scheduleExpression,
+        TimeZone.of(config.scheduleTimezone),
+      ),
       target: new StepFunctionsStartExecution(this.stateMachine, {
         // The window of the run ends at the scheduled time, so a replay reproduces the same window.
         input: ScheduleTargetInput.fromObject({ scheduled_time: ContextAttribute.scheduledTime }),

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type Duration, Validations } from "aws-cdk-lib";
+import { type Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -28,7 +28,10 @@ export const BUNDLING: NonNullable<ConstructorParameters<typeof NodejsFunction>[
   minify: true,
   sourceMap: true,
   sourceMapMode: SourceMapMode.DEFAULT,
-  banner: "import{createRequire as __vectoraCreateRequire}from'node:module';const require=__vectoraCreateRequire(import.meta.url);",
+  // Mappings without the embedded sources: stack traces still resolve, the zip stays small.
+  sourcesContent: false,
+  banner:
+    "import{createRequire as __vectoraCreateRequire}from'node:module';const require=__vectoraCreateRequire(import.meta.url);",
   // Bundled rather than taken from the runtime, so the deployed client is the version the tests ran.
   externalModules: [],
   forceDockerBundling: false,
@@ -69,6 +72,8 @@ export class VectoraFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, "LogGroup", {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      // The name is fixed, so a retained group would block re-creating the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     this.role = new iam.Role(this, "Role", {

@@ -35,6 +35,8 @@ export function listBucket(bucket: s3.IBucket, prefixes?: readonly string[]): ia
   return new iam.PolicyStatement({
     actions: ["s3:ListBucket"],
     resources: [bucket.bucketArn],
-    ...(prefixes ? { conditions: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}*`) } } } : {}),
+    ...(prefixes
+      ? { conditions: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}*`) } } }
+      : {}),
   });
 }

@@ -72,7 +72,12 @@ function shortCause(cause: string | null | undefined): string | null {
   if (!cause) return null;
   try {
     const parsed: unknown = JSON.parse(cause);
-    if (parsed && typeof parsed === "object" && "errorMessage" in parsed && typeof parsed.errorMessage === "string") {
+    if (
+      parsed &&
+      typeof parsed === "object" &&
+      "errorMessage" in parsed &&
+      typeof parsed.errorMessage === "string"
+    ) {
       return parsed.errorMessage.slice(0, 400);
     }
   } catch {
@@ -123,7 +128,13 @@ export function summarise(event: AggregateEvent, summaryKeyOrNull: string | null
       .slice(0, MAX_LISTED_FAILURES)
       .map((f) => ({ client_id: f.client_id, error: f.error, cause: shortCause(f.cause) })),
     failed_unlisted: Math.max(0, failed.length - MAX_LISTED_FAILURES),
-    rerun_input: failed.length > 0 ? rerunInput(event.run, failed.map((f) => f.client_id)) : null,
+    rerun_input:
+      failed.length > 0
+        ? rerunInput(
+            event.run,
+            failed.map((f) => f.client_id),
+          )
+        : null,
     failing_sources: succeeded.flatMap((r) =>
       r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })),
     ),
@@ -147,6 +158,10 @@ export async function aggregateStats(event: AggregateEvent, rt: Runtime): Promis
       skipped: event.skipped satisfies SkippedClient[] | { client_id: string; reason: string }[],
     });
   }
-  rt.logger.info("run aggregated", { run_id: summary.run_id, status: summary.status, totals: summary.totals });
+  rt.logger.info("run aggregated", {
+    run_id: summary.run_id,
+    status: summary.status,
+    totals: summary.totals,
+  });
   return summary;
 }

@@ -67,7 +67,9 @@ export function clientIdFromKey(key: string): string | null {
   return id && ClientIdSchema.safeParse(id).success ? id : null;
 }
 
-export type ClientConfigResult = { ok: true; config: ClientConfig } | { ok: false; problems: ValidationProblem[] };
+export type ClientConfigResult =
+  | { ok: true; config: ClientConfig }
+  | { ok: false; problems: ValidationProblem[] };
 
 export function parseClientConfig(file: string, text: string): ClientConfigResult {
   const parsed = parseYamlFile(file, text);

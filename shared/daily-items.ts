@@ -16,7 +16,10 @@ function documentKey(item: Item): string {
  * rewrites or drops what an earlier run delivered), and an incoming item whose document is already there
  * (same item id, or the same URL from another source) is not added again.
  */
-export function mergeDailyItems(existing: readonly Item[], incoming: readonly Item[]): { items: Item[]; added: number } {
+export function mergeDailyItems(
+  existing: readonly Item[],
+  incoming: readonly Item[],
+): { items: Item[]; added: number } {
   const known = new Set(existing.map(documentKey));
   const items = [...existing];
   for (const item of incoming) {

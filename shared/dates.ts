@@ -266,6 +266,8 @@ function withTime(parts: Parts, m: RegExpExecArray, first: number): Parts | unde
   if (zone !== undefined) {
     const offset = readZone(zone);
     if (offset !== undefined) parts.offset = offset;
+    // A word after the time may just be the next word of a sentence; a broken offset is not.
+    else if (/^(?:[+-]|gmt|utc)/i.test(zone)) return undefined;
   }
   return parts;
 }

@@ -94,7 +94,10 @@ export function runOptions(input: ExecutionInput): RunOptions {
 
 /** `20261124T060000Z-<execution name>`: sorts by start time in `runs/`, unique per execution. */
 export function makeRunId(startedAt: Date, executionName: string): string {
-  const stamp = startedAt.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const name = executionName.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 100);
   return `${stamp}-${name}`;
 }

@@ -62,7 +62,8 @@ export function clientDetailKey(runId: string, clientId: string): string {
 async function readClientConfig(clientId: string, rt: Runtime): Promise<ClientConfig> {
   const key = clientConfigKey(clientId);
   const stored = await rt.store.getText(rt.configBucket, key);
-  if (!stored) throw new ClientNotFoundError(`no config for client '${clientId}' at s3://${rt.configBucket}/${key}`);
+  if (!stored)
+    throw new ClientNotFoundError(`no config for client '${clientId}' at s3://${rt.configBucket}/${key}`);
   return loadClientConfig(key, stored.text);
 }
 
@@ -197,7 +198,7 @@ export async function ingestClient(item: IngestItem, rt: Runtime): Promise<Clien
         }),
       })),
     ),
-  );
+  ).finally(() => fetcher.close());
 
   const now = rt.now();
   const selection = selectItems(results, item, config, ledger, now);
@@ -259,7 +260,9 @@ export async function ingestClient(item: IngestItem, rt: Runtime): Promise<Clien
   rt.logger.info("client ingested", { ...result });
   if (reports.length > 0 && result.sources_failed === reports.length) {
     const detail = reports.map((r) => `${r.source_key}: ${r.outcome}`).join(", ");
-    throw new AllSourcesFailedError(`all ${reports.length} sources of '${item.client_id}' failed (${detail})`);
+    throw new AllSourcesFailedError(
+      `all ${reports.length} sources of '${item.client_id}' failed (${detail})`,
+    );
   }
   return result;
 }

@@ -49,12 +49,16 @@ export interface SourceRunOptions {
 
 function sourceUrl(source: Source): string {
   const url = source.ingestion_mode === "html" ? source.html_url : source.rss_url;
-  if (!url) throw new Error(`source ${source.source_key} has no URL for ingestion_mode ${source.ingestion_mode}`);
+  if (!url)
+    throw new Error(`source ${source.source_key} has no URL for ingestion_mode ${source.ingestion_mode}`);
   return url;
 }
 
 /** A feed date wins; otherwise a date written in the text, then one in the URL; otherwise none. */
-function fallbackDate(content: string, link: string): { published_at: string | null; date_source: DateSource } {
+function fallbackDate(
+  content: string,
+  link: string,
+): { published_at: string | null; date_source: DateSource } {
   const fromText = findDateInText(content.slice(0, 2000));
   if (fromText) return { published_at: toIsoUtc(fromText), date_source: "content_text" };
   const fromUrl = dateFromUrl(link);
@@ -167,7 +171,14 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
     error: null,
     consecutive_failures: 0,
   };
-  const attempt: SourceAttempt = { outcome: "ok", at, etag: null, lastModified: null, bodySha256: null, error: null };
+  const attempt: SourceAttempt = {
+    outcome: "ok",
+    at,
+    etag: null,
+    lastModified: null,
+    bodySha256: null,
+    error: null,
+  };
   let candidates: Candidate[] = [];
   try {
     const validators =

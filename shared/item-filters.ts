@@ -20,7 +20,11 @@ export type WindowVerdict = "in_window" | "outside_window" | "undated_kept" | "u
  * zones are sloppy). Undated items: strict drops them, balanced keeps those never delivered before (the
  * caller has already removed delivered ones), broad keeps all.
  */
-export function windowVerdict(publishedAt: string | null, window: Window, mode: IngestionMode): WindowVerdict {
+export function windowVerdict(
+  publishedAt: string | null,
+  window: Window,
+  mode: IngestionMode,
+): WindowVerdict {
   if (publishedAt === null) return mode === "strict" ? "undated_dropped" : "undated_kept";
   const t = new Date(publishedAt).getTime();
   const skewMs = DAY_MS;
@@ -42,7 +46,9 @@ export function compileExcludePatterns(patterns: readonly string[]): RegExp[] {
   });
 }
 
-export type ContentVerdict = { keep: true } | { keep: false; reason: "too_short" | "excluded"; detail: string };
+export type ContentVerdict =
+  | { keep: true }
+  | { keep: false; reason: "too_short" | "excluded"; detail: string };
 
 export function contentVerdict(
   title: string,

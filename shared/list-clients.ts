@@ -1,6 +1,12 @@
 import pLimit from "p-limit";
 import { CLIENTS_PREFIX, clientIdFromKey, parseClientConfig } from "./client-config.ts";
-import { type ExecutionInput, makeRunId, parseExecutionInput, type Run, runOptions } from "./execution-input.ts";
+import {
+  type ExecutionInput,
+  makeRunId,
+  parseExecutionInput,
+  type Run,
+  runOptions,
+} from "./execution-input.ts";
 import type { Runtime } from "./runtime.ts";
 
 export interface ListClientsEvent {
@@ -35,7 +41,9 @@ export async function listClients(event: ListClientsEvent, rt: Runtime): Promise
   const run: Run = {
     run_id: makeRunId(startedAt, event.execution_name),
     started_at: startedAt.toISOString(),
-    window_end: new Date(input.window_end ?? input.scheduled_time ?? event.execution_start_time).toISOString(),
+    window_end: new Date(
+      input.window_end ?? input.scheduled_time ?? event.execution_start_time,
+    ).toISOString(),
     options: runOptions(input),
     ...(input.run_id ? { rerun_of: input.run_id } : {}),
   };
@@ -67,7 +75,11 @@ export async function listClients(event: ListClientsEvent, rt: Runtime): Promise
     if (verdict.run) clients.push({ client_id: verdict.clientId });
     else skipped.push({ client_id: verdict.clientId, reason: "inactive" });
   }
-  rt.logger.info("clients resolved", { run_id: run.run_id, clients: clients.length, skipped: skipped.length });
+  rt.logger.info("clients resolved", {
+    run_id: run.run_id,
+    clients: clients.length,
+    skipped: skipped.length,
+  });
   return { run, clients, skipped };
 }
 

@@ -256,7 +256,9 @@ function entryLink(raw: RawFields, isAtom: boolean, base: string | undefined): s
 function pickAtomLink(links: XmlNode[], alternateOnly = false): XmlNode | undefined {
   const withHref = links.filter((link) => attr(link, "href")?.trim());
   const alternates = withHref.filter((link) => (attr(link, "rel") ?? "alternate").trim() === "alternate");
-  const html = alternates.find((link) => /html/i.test(attr(link, "type") ?? "text/html"));
+  const html = alternates.find(
+    (link) => (attr(link, "type") ?? "text/html").trim().toLowerCase() === "text/html",
+  );
   return html ?? alternates[0] ?? (alternateOnly ? undefined : withHref[0]);
 }
 
@@ -374,6 +376,7 @@ interface OpenElement {
   /** Index in the output array of the start tag. */
   at: number;
   hasChildren: boolean;
+  hasAttributes: boolean;
 }
 
 /** Elements whose content is text for us; markup written unescaped inside them is kept as an HTML string. */
@@ -404,7 +407,8 @@ const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
  * - attributes are re-serialised quoted and de-duplicated;
  * - end tags close intervening unclosed elements, stray end tags are dropped, and a truncated
  *   document is closed after dropping its incomplete last item (nothing half-read becomes an item);
- * - an <rss> with no <channel> gets an empty one (rss-parser dereferences channel[0]).
+ * - an <rss> with no <channel> gets an empty one (rss-parser dereferences channel[0]), and an Atom
+ *   <link> that holds its URL as text gets it as href (rss-parser reads the attributes of every link).
  */
 function sanitizeXml(input: string): Sanitized {
   const out: string[] = [];
@@ -417,6 +421,11 @@ function sanitizeXml(input: string): Sanitized {
     const element = stack.pop();
     if (!element) return;
     if (element.name === "rss" && stack.length === 0 && !rootHasChannel) out.push("<channel/>");
+    if (root?.name === "feed" && element.name === "link" && !element.hasAttributes && !element.hasChildren) {
+      const href = markupAsHtml(out.splice(element.at + 1).join("")).trim();
+      out[element.at] = `<link href="${href.replace(/"/g, "&quot;")}"/>`;
+      return;
+    }
     const insideText = stack.some((open) => TEXT_ELEMENTS.has(open.name));
     if (element.hasChildren && TEXT_ELEMENTS.has(element.name) && !insideText) {
       const inner = out.splice(element.at + 1).join("");
@@ -442,9 +451,7 @@ function sanitizeXml(input: string): Sanitized {
     };
     if (input.startsWith("<![CDATA[", i)) {
       const end = input.indexOf("]]>", i + 9);
-      if (end === -1) {
-        break;
-      }
+      if (end === -1) break;
       if (stack.length > 0) out.push(input.slice(i, end + 3).replace(FORBIDDEN_CHARS, ""));
       i = end + 3;
       continue;
@@ -488,7 +495,7 @@ function sanitizeXml(input: string): Sanitized {
     const nameMatch = /^[^\s/>]+/.exec(tag);
     const name = nameMatch?.[0] ?? "";
     if (!NAME.test(name)) {
-      if (stack.length > 0) out.push(escapeText(`<${tag}>`).replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+      if (stack.length > 0) out.push(escapeText(`<${tag}>`));
       continue;
     }
     const selfClosing = /\/\s*$/.test(tag);
@@ -499,7 +506,8 @@ function sanitizeXml(input: string): Sanitized {
     if (stack.length === 1 && name === "channel" && root.name === "rss") rootHasChannel = true;
     const serialised = attrs.map(([key, value]) => ` ${key}="${escapeAttribute(value)}"`).join("");
     out.push(`<${name}${serialised}${selfClosing ? "/" : ""}>`);
-    if (!selfClosing) stack.push({ name, at: out.length - 1, hasChildren: false });
+    if (!selfClosing)
+      stack.push({ name, at: out.length - 1, hasChildren: false, hasAttributes: attrs.length > 0 });
   }
 
   if (stack.length > 0) {

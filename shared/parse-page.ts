@@ -17,7 +17,6 @@ export interface PageEntry {
 }
 
 function select(
-  $: cheerio.CheerioAPI,
   scope: cheerio.Cheerio<AnyNode>,
   selector: string,
   pageUrl: string,
@@ -61,7 +60,6 @@ function pageBase($: cheerio.CheerioAPI, pageUrl: string): string {
  * Nothing found -> null: a date is never invented.
  */
 function itemDate(
-  $: cheerio.CheerioAPI,
   item: cheerio.Cheerio<AnyNode>,
   selectors: HtmlSelectors,
   link: string,
@@ -69,7 +67,7 @@ function itemDate(
 ): { published: string | null; dateSource: DateSource } {
   const spec = selectors.date;
   if (spec) {
-    const el = select($, item, spec.selector, pageUrl).first();
+    const el = select(item, spec.selector, pageUrl).first();
     const raw = spec.attr ? el.attr(spec.attr) : el.text();
     const date = raw ? parseDate(raw, { format: spec.format, locale: spec.locale }) : null;
     if (date) return { published: toIsoUtc(date), dateSource: "page_selector" };
@@ -104,17 +102,17 @@ export function parsePage(html: string, pageUrl: string, selectors: HtmlSelector
   const seen = new Set<string>();
   for (const node of items.toArray()) {
     const item = $(node);
-    const anchor = select($, item, selectors.link, pageUrl).first();
+    const anchor = select(item, selectors.link, pageUrl).first();
     const link = resolveLink(anchor.attr("href"), base);
     if (!link || seen.has(link)) continue;
     seen.add(link);
     const isPdf = /\.pdf$/i.test(new URL(link).pathname);
-    const title = selectors.title ? clean(select($, item, selectors.title, pageUrl).first().text()) : null;
-    const summaryHtml = selectors.summary ? select($, item, selectors.summary, pageUrl).first().html() : null;
+    const title = selectors.title ? clean(select(item, selectors.title, pageUrl).first().text()) : null;
+    const summaryHtml = selectors.summary ? select(item, selectors.summary, pageUrl).first().html() : null;
     entries.push({
       title: title ?? clean(anchor.text()),
       link,
-      ...itemDate($, item, selectors, link, pageUrl),
+      ...itemDate(item, selectors, link, pageUrl),
       summary: summaryHtml ? clean(htmlToText(summaryHtml)) : null,
       isPdf,
     });

@@ -11,7 +11,11 @@ export interface ResolvedSources {
 }
 
 /** Problems of a client config against the catalog: unknown bouquet ids and unknown source keys. */
-export function referenceProblems(file: string, config: ClientConfig, catalog: SourceCatalog): ValidationProblem[] {
+export function referenceProblems(
+  file: string,
+  config: ClientConfig,
+  catalog: SourceCatalog,
+): ValidationProblem[] {
   const keys = new Set(catalog.sources.map((s) => s.source_key));
   const bouquets = new Set(catalog.bouquets.map((b) => b.bouquet_id));
   const problems: ValidationProblem[] = [];
@@ -26,7 +30,11 @@ export function referenceProblems(file: string, config: ClientConfig, catalog: S
   });
   config.source_config.sources_extra_enabled.forEach((key, i) => {
     if (!keys.has(key)) {
-      problems.push({ file, path: `source_config.sources_extra_enabled.${i}`, message: `unknown source '${key}'` });
+      problems.push({
+        file,
+        path: `source_config.sources_extra_enabled.${i}`,
+        message: `unknown source '${key}'`,
+      });
     }
   });
   return problems;
@@ -50,7 +58,8 @@ export function resolveSources(file: string, config: ClientConfig, catalog: Sour
     const source = byKey.get(key);
     if (!source) continue;
     if (!source.enabled) resolved.skipped.push({ source_key: key, reason: "disabled" });
-    else if (source.ingestion_mode === "none") resolved.skipped.push({ source_key: key, reason: "no_ingestion" });
+    else if (source.ingestion_mode === "none")
+      resolved.skipped.push({ source_key: key, reason: "no_ingestion" });
     else resolved.sources.push(source);
   }
   return resolved;

@@ -88,7 +88,8 @@ export class S3Store {
     try {
       await this.s3.send(new PutObjectCommand(input));
     } catch (err) {
-      if (isPreconditionFailed(err)) throw new WriteConflictError(`s3://${bucket}/${key} changed while merging`);
+      if (isPreconditionFailed(err))
+        throw new WriteConflictError(`s3://${bucket}/${key} changed while merging`);
       throw unavailable("PutObject", bucket, key, err);
     }
   }
@@ -124,7 +125,12 @@ export class S3Store {
       let out: ListObjectsV2CommandOutput;
       try {
         out = await this.s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: pageSize }),
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+            MaxKeys: pageSize,
+          }),
         );
       } catch (err) {
         throw unavailable("ListObjectsV2", bucket, prefix, err);

@@ -47,10 +47,18 @@ export const SourceSchema = z
     }
     if (source.ingestion_mode === "html") {
       if (!source.html_url) {
-        ctx.addIssue({ code: "custom", path: ["html_url"], message: "is required when ingestion_mode is html" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["html_url"],
+          message: "is required when ingestion_mode is html",
+        });
       }
       if (!source.html) {
-        ctx.addIssue({ code: "custom", path: ["html"], message: "selectors are required when ingestion_mode is html" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["html"],
+          message: "selectors are required when ingestion_mode is html",
+        });
       }
     }
   });
@@ -94,7 +102,9 @@ export const SourceCatalogSchema = z
   });
 export type SourceCatalog = z.infer<typeof SourceCatalogSchema>;
 
-export type CatalogResult = { ok: true; catalog: SourceCatalog } | { ok: false; problems: ValidationProblem[] };
+export type CatalogResult =
+  | { ok: true; catalog: SourceCatalog }
+  | { ok: false; problems: ValidationProblem[] };
 
 export function parseSourceCatalog(file: string, text: string): CatalogResult {
   const parsed = parseYamlFile(file, text);

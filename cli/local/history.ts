@@ -1,7 +1,8 @@
 import type { StateMachine } from "aws-local-stepfunctions";
 
 /** The interpreter's event type is not exported; it is what its execution's event stream yields. */
-export type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
+export type EventLog =
+  ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
 /** One event in the shape of Step Functions' GetExecutionHistory, so local and AWS runs read alike. */
 export interface HistoryEvent {
@@ -38,7 +39,8 @@ export class HistoryRecorder {
 
   private push(type: string, timestamp: number, details: Record<string, unknown>, index?: number): void {
     const id = this.events.length + 1;
-    const previousEventId = index === undefined ? this.lastRoot : (this.lastInIteration.get(index) ?? this.lastRoot);
+    const previousEventId =
+      index === undefined ? this.lastRoot : (this.lastInIteration.get(index) ?? this.lastRoot);
     this.events.push({ id, previousEventId, timestamp: new Date(timestamp).toISOString(), type, ...details });
     if (index === undefined) this.lastRoot = id;
     else this.lastInIteration.set(index, id);
@@ -106,7 +108,9 @@ export class HistoryRecorder {
       case "MapIterationSucceeded":
       case "MapIterationFailed":
         this.lastInIteration.delete(e.index ?? -1);
-        this.push(e.type, e.timestamp, { mapIterationEventDetails: { name: e.parentState?.name, index: e.index } });
+        this.push(e.type, e.timestamp, {
+          mapIterationEventDetails: { name: e.parentState?.name, index: e.index },
+        });
         if (e.type === "MapIterationStarted" && e.index !== undefined) {
           this.lastInIteration.set(e.index, this.events.length);
         }

@@ -8,6 +8,7 @@ import { ExecutionError, StateMachine, type StateMachineDefinition } from "aws-l
 
 /** A JSON document: what an execution input can be. */
 export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+
 import { createHandler as createAggregateStats } from "../../lambdas/aggregate-stats/handler.ts";
 import { createHandler as createIngestClient } from "../../lambdas/ingest-client/handler.ts";
 import { createHandler as createListClients } from "../../lambdas/list-clients/handler.ts";
@@ -35,7 +36,12 @@ export interface LocalRunOptions {
   executionName?: string;
   now?: () => Date;
   /** Called as each client's branch ends, for progress lines. */
-  onClientDone?: (result: { client_id: string; status: string; items_new?: number; duration_ms?: number }) => void;
+  onClientDone?: (result: {
+    client_id: string;
+    status: string;
+    items_new?: number;
+    duration_ms?: number;
+  }) => void;
 }
 
 export interface LocalRunResult {
@@ -62,11 +68,18 @@ function invoke(handler: (event: unknown) => Promise<unknown>) {
   return async (params: JSONValue): Promise<JSONValue> => {
     const payload = params && typeof params === "object" && !Array.isArray(params) ? params.Payload : null;
     const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
-    return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: JSON.parse(JSON.stringify(result ?? null)) };
+    return {
+      StatusCode: 200,
+      ExecutedVersion: "$LATEST",
+      Payload: JSON.parse(JSON.stringify(result ?? null)),
+    };
   };
 }
 
-export function localRuntime(s3: LocalS3, opts: Pick<LocalRunOptions, "allowPrivateNetwork" | "fetchPolicy" | "now">) {
+export function localRuntime(
+  s3: LocalS3,
+  opts: Pick<LocalRunOptions, "allowPrivateNetwork" | "fetchPolicy" | "now">,
+) {
   return {
     store: new S3Store(s3.client),
     configBucket: LOCAL_CONFIG_BUCKET,
@@ -99,8 +112,17 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunResult> {
     const retry = opts.retryIntervalMs ?? 50;
     const execution = machine.run(opts.input, {
       context: {
-        Execution: { Id: executionArn, Name: name, StartTime: startTime, Input: opts.input, RoleArn: "local" },
-        StateMachine: { Id: "arn:aws:states:local:000000000000:stateMachine:vectora-ingest", Name: "vectora-ingest" },
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          StartTime: startTime,
+          Input: opts.input,
+          RoleArn: "local",
+        },
+        StateMachine: {
+          Id: "arn:aws:states:local:000000000000:stateMachine:vectora-ingest",
+          Name: "vectora-ingest",
+        },
       },
       overrides: {
         taskResourceLocalHandlers: {

@@ -1,9 +1,11 @@
-import { ItemListSchema, type Item } from "../../shared/item.ts";
+import { type Item, ItemListSchema } from "../../shared/item.ts";
 import type { S3Store } from "../../shared/s3-store.ts";
 
 /** Every stored item of a client, oldest day first, in file order. */
 export async function storedItems(store: S3Store, bucket: string, clientId: string): Promise<Item[]> {
-  const keys = (await store.listKeys(bucket, `ingested/${clientId}/`)).filter((k) => k.endsWith("/items.json")).sort();
+  const keys = (await store.listKeys(bucket, `ingested/${clientId}/`))
+    .filter((k) => k.endsWith("/items.json"))
+    .sort();
   const items: Item[] = [];
   for (const key of keys) {
     const stored = await store.getJson(bucket, key);

@@ -16,7 +16,12 @@ async function listFiles(dir: string): Promise<string[]> {
  * canonical/sources/source_catalog.yaml) into the local config bucket. Keys no longer in the folder are
  * removed first, so a client deleted from the folder stops running.
  */
-export async function uploadConfigs(s3: S3Client, store: S3Store, bucket: string, dir: string): Promise<string[]> {
+export async function uploadConfigs(
+  s3: S3Client,
+  store: S3Store,
+  bucket: string,
+  dir: string,
+): Promise<string[]> {
   const files = await listFiles(dir);
   const keys = files.map((f) => relative(dir, f).split(sep).join("/"));
   const wanted = new Set(keys);

@@ -2,4 +2,5 @@ import { AggregateEventSchema, aggregateStats } from "../../shared/aggregate-sta
 import { lambdaHandler } from "../../shared/lambda-handler.ts";
 import type { Runtime } from "../../shared/runtime.ts";
 
-export const createHandler = (rt: Runtime) => lambdaHandler((e) => AggregateEventSchema.parse(e), aggregateStats, rt);
+export const createHandler = (rt: Runtime) =>
+  lambdaHandler((e) => AggregateEventSchema.parse(e), aggregateStats, rt);

@@ -9,4 +9,5 @@ const ListClientsEventSchema = z.object({
   execution_start_time: z.string(),
 });
 
-export const createHandler = (rt: Runtime) => lambdaHandler((e) => ListClientsEventSchema.parse(e), listClients, rt);
+export const createHandler = (rt: Runtime) =>
+  lambdaHandler((e) => ListClientsEventSchema.parse(e), listClients, rt);

@@ -62,15 +62,22 @@ describe("IngestStack state machine", () => {
   it("deploys the ASL file with the function ARNs substituted and MaxConcurrency from context", () => {
     const substitutions = props.DefinitionSubstitutions as Record<string, Json>;
     let deployed = render(props.DefinitionString);
-    for (const [key, value] of Object.entries(substitutions)) deployed = deployed.replaceAll(`\${${key}}`, render(value));
+    for (const [key, value] of Object.entries(substitutions))
+      deployed = deployed.replaceAll(`\${${key}}`, render(value));
 
     const expected = JSON.parse(readFileSync(ASL_FILE, "utf8"));
     expected.States["Ingest clients"].MaxConcurrency = 10;
     const arn = (name: string) => `<${functionNamed(`vectora-ingest-dev-${name}`)[0]}.Arn>`;
-    const expectedText = JSON.stringify(expected)
-      .replaceAll("${ListClientsFunctionArn}", arn("list-clients"))
-      .replaceAll("${IngestClientFunctionArn}", arn("ingest-client"))
-      .replaceAll("${AggregateStatsFunctionArn}", arn("aggregate-stats"));
+    const arns = {
+      ListClientsFunctionArn: arn("list-clients"),
+      IngestClientFunctionArn: arn("ingest-client"),
+      AggregateStatsFunctionArn: arn("aggregate-stats"),
+    };
+    let expectedText = JSON.stringify(expected);
+    for (const [key, value] of Object.entries(arns)) {
+      expect(expectedText).toContain(`\${${key}}`);
+      expectedText = expectedText.replaceAll(`\${${key}}`, value);
+    }
 
     expect(Object.keys(substitutions).sort()).toEqual([
       "AggregateStatsFunctionArn",
@@ -184,21 +191,24 @@ describe("IngestStack Lambdas", () => {
 });
 
 describe("IngestStack S3 permissions", () => {
-  it.each(Object.keys(FUNCTIONS) as FunctionKey[])("%s: named actions on named resources, no delete", (key) => {
-    const statements = s3Statements(key);
-    expect(statements.length).toBeGreaterThan(0);
-    for (const s of statements) {
-      expect(s.Effect).toBe("Allow");
-      for (const action of s.Action) {
-        expect(action).not.toContain("*");
-        expect(action).not.toMatch(/Delete/);
+  it.each(Object.keys(FUNCTIONS) as FunctionKey[])(
+    "%s: named actions on named resources, no delete",
+    (key) => {
+      const statements = s3Statements(key);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const s of statements) {
+        expect(s.Effect).toBe("Allow");
+        for (const action of s.Action) {
+          expect(action).not.toContain("*");
+          expect(action).not.toMatch(/Delete/);
+        }
+        for (const resource of s.Resource) {
+          expect(resource).not.toBe("*");
+          expect(resource).toMatch(/^<(ConfigBucket|DataBucket)[A-Z0-9]+\.Arn>(\/[a-z]+\/\*)?$/);
+        }
       }
-      for (const resource of s.Resource) {
-        expect(resource).not.toBe("*");
-        expect(resource).toMatch(/^<(ConfigBucket|DataBucket)[A-Z0-9]+\.Arn>(\/[a-z]+\/\*)?$/);
-      }
-    }
-  });
+    },
+  );
 
   it("list-clients reads clients/ and canonical/ of the config bucket and nothing of the data bucket", () => {
     expect(resourcesFor("list-clients", "s3:GetObject")).toEqual([
@@ -233,15 +243,15 @@ describe("IngestStack S3 permissions", () => {
       `<${dataBucket}.Arn>/state/*`,
     ]);
     // Listing is what turns a missing state file into 404 NoSuchKey instead of 403.
-    expect(resourcesFor("ingest-client", "s3:ListBucket")).toEqual([`<${configBucket}.Arn>`, `<${dataBucket}.Arn>`]);
+    expect(resourcesFor("ingest-client", "s3:ListBucket")).toEqual([
+      `<${configBucket}.Arn>`,
+      `<${dataBucket}.Arn>`,
+    ]);
   });
 
-  it("aggregate-stats writes runs/ only and reads state/ and runs/ of the data bucket", () => {
+  it("aggregate-stats writes runs/ only and reads state/ of the data bucket", () => {
     expect(resourcesFor("aggregate-stats", "s3:PutObject")).toEqual([`<${dataBucket}.Arn>/runs/*`]);
-    expect(resourcesFor("aggregate-stats", "s3:GetObject")).toEqual([
-      `<${dataBucket}.Arn>/runs/*`,
-      `<${dataBucket}.Arn>/state/*`,
-    ]);
+    expect(resourcesFor("aggregate-stats", "s3:GetObject")).toEqual([`<${dataBucket}.Arn>/state/*`]);
     expect(JSON.stringify(statementsOf("aggregate-stats"))).not.toContain(configBucket);
   });
 
@@ -256,33 +266,40 @@ describe("IngestStack buckets", () => {
   const buckets = resourcesOfType(template, "AWS::S3::Bucket");
   const policies = Object.values(resourcesOfType(template, "AWS::S3::BucketPolicy"));
 
-  it.each([configBucket, dataBucket, logsBucket])("%s blocks public access, encrypts and requires SSL", (id) => {
-    const bucket = buckets[id];
-    expect(bucket?.Properties?.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    });
-    expect(JSON.stringify(bucket?.Properties?.BucketEncryption)).toContain("AES256");
-    expect(bucket?.DeletionPolicy).toBe("Retain");
-    const policy = policies.find((p) => render(p.Properties?.Bucket) === `<${id}>`);
-    const statements = (policy?.Properties?.PolicyDocument as { Statement: Json[] }).Statement;
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
-    );
-  });
+  it.each([configBucket, dataBucket, logsBucket])(
+    "%s blocks public access, encrypts and requires SSL",
+    (id) => {
+      const bucket = buckets[id];
+      expect(bucket?.Properties?.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(JSON.stringify(bucket?.Properties?.BucketEncryption)).toContain("AES256");
+      expect(bucket?.DeletionPolicy).toBe("Retain");
+      const policy = policies.find((p) => render(p.Properties?.Bucket) === `<${id}>`);
+      const document = policy?.Properties?.PolicyDocument as { Statement: Json[] } | undefined;
+      expect(document?.Statement).toContainEqual(
+        expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+      );
+    },
+  );
 
   it.each([configBucket, dataBucket])("%s is versioned and logs access to the log bucket", (id) => {
     const props = buckets[id]?.Properties ?? {};
     expect(props.VersioningConfiguration).toEqual({ Status: "Enabled" });
-    expect(render((props.LoggingConfiguration as Record<string, Json>).DestinationBucketName)).toBe(`<${logsBucket}>`);
+    expect(render((props.LoggingConfiguration as Record<string, Json>).DestinationBucketName)).toBe(
+      `<${logsBucket}>`,
+    );
   });
 });
 
 describe("IngestStack alarms", () => {
   const [topicId, topic] = onlyResource(template, "AWS::SNS::Topic");
-  const alarms = Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm")).map((a) => a.Properties ?? {});
+  const alarms = Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm")).map(
+    (a) => a.Properties ?? {},
+  );
   const alarmNamed = (name: string) => {
     const found = alarms.find((a) => a.AlarmName === `vectora-ingest-dev-${name}`);
     if (!found) throw new Error(`no alarm ${name}`);

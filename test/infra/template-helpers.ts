@@ -8,20 +8,27 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type Resource = { Type: string; Properties?: Record<string, Json>; DeletionPolicy?: string };
 
 /**
- * The ingest app as the CLI builds it, without asset bundling (templates don't depend on the bundle)
- * and, unless asked, without the cdk-nag plugin (its own test file runs it).
+ * The ingest app as the CLI builds it, not yet synthesized, in a fresh temporary outdir, without asset
+ * bundling (templates don't depend on the bundle) and, unless asked, without the cdk-nag plugin (its
+ * own test file runs it).
  */
-export function synthIngest(
+export function buildIngest(
   context: Record<string, unknown> = {},
   options: { nagChecks?: boolean } = {},
-): IngestApp & { template: Template; outdir: string } {
+): IngestApp & { outdir: string } {
   const outdir = mkdtempSync(join(tmpdir(), "vectora-infra-"));
   const built = createIngestApp({
     context: { "aws:cdk:bundling-stacks": [], ...context },
     outdir,
     nagChecks: options.nagChecks ?? false,
   });
-  return { ...built, template: Template.fromStack(built.stack), outdir };
+  return { ...built, outdir };
+}
+
+/** `buildIngest`, synthesized. */
+export function synthIngest(context: Record<string, unknown> = {}): IngestApp & { template: Template } {
+  const built = buildIngest(context);
+  return { ...built, template: Template.fromStack(built.stack) };
 }
 
 export function resourcesOfType(template: Template, type: string): Record<string, Resource> {
@@ -34,7 +41,9 @@ export function onlyResource(
   type: string,
   predicate: (props: Record<string, Json>) => boolean = () => true,
 ): [string, Resource] {
-  const matches = Object.entries(resourcesOfType(template, type)).filter(([, r]) => predicate(r.Properties ?? {}));
+  const matches = Object.entries(resourcesOfType(template, type)).filter(([, r]) =>
+    predicate(r.Properties ?? {}),
+  );
   if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);
   return matches[0] as [string, Resource];
 }

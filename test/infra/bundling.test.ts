@@ -1,0 +1,95 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { App, Duration, Stack } from "aws-cdk-lib";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT, VectoraFunction } from "../../infra/lambda-defaults.ts";
+
+const run = promisify(execFile);
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+}
+
+/** The asset folder of every Lambda of a synthesized template, keyed by function name. */
+function lambdaAssets(outdir: string, template: Template): Map<string, string> {
+  const assets = new Map<string, string>();
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== "AWS::Lambda::Function") continue;
+    const key = String((resource.Properties.Code as { S3Key: string }).S3Key);
+    assets.set(String(resource.Properties.FunctionName), join(outdir, `asset.${key.replace(/\.zip$/, "")}`));
+  }
+  return assets;
+}
+
+/** Imports a bundle in a fresh Node process, from a folder with no node_modules above it. */
+async function importBundle(file: string, call: boolean, env: Record<string, string> = {}): Promise<unknown> {
+  const script = `const m = await import(${JSON.stringify(file)});
+const out = ${call ? "await m.handler({})" : "{ handler: typeof m.handler }"};
+process.stdout.write("\\n" + JSON.stringify(out));`;
+  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? "", AWS_REGION: "eu-west-3", ...env },
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
+}
+
+describe("Lambda bundling", () => {
+  it("bundles an ESM TypeScript handler with .ts imports and npm packages into a self-contained module", async () => {
+    const outdir = mkdtempSync(join(tmpdir(), "vectora-bundle-"));
+    const app = new App({ outdir });
+    const stack = new Stack(app, "BundleProbe");
+    new VectoraFunction(stack, "Probe", {
+      name: "bundle-probe",
+      env: "test",
+      description: "bundling probe",
+      memorySize: 128,
+      timeout: Duration.seconds(10),
+      environment: {},
+      entry: resolve(import.meta.dirname, "fixtures/bundle-probe/index.ts"),
+    });
+    const assembly = app.synth();
+    const template = assembly.getStackByName("BundleProbe").template as Template;
+    const asset = lambdaAssets(outdir, template).get("vectora-ingest-test-bundle-probe");
+    expect(asset).toBeDefined();
+    const bundle = join(asset as string, "index.mjs");
+    expect(existsSync(`${bundle}.map`)).toBe(true);
+    expect(readFileSync(bundle, "utf8")).not.toMatch(
+      /from\s*["'](cheerio|rss-parser|zod|js-yaml|p-limit)["']/,
+    );
+
+    expect(await importBundle(bundle, true)).toEqual({
+      bundled: true,
+      feedTitles: ["First item"],
+      listItems: ["alpha", "beta"],
+      active: true,
+      doubled: [2, 4, 6],
+      logger: "function",
+      metrics: "function",
+      s3Region: "eu-west-3",
+    });
+  });
+
+  it("synthesizes infra/app.ts as the CLI runs it, each handler an ESM module exporting `handler`", async () => {
+    const outdir = mkdtempSync(join(tmpdir(), "vectora-app-"));
+    await run(process.execPath, ["--import", "tsx", "infra/app.ts"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ env: "ci" }) },
+    });
+    const template = JSON.parse(
+      readFileSync(join(outdir, "vectora-ingest-ci.template.json"), "utf8"),
+    ) as Template;
+    const assets = lambdaAssets(outdir, template);
+    expect([...assets.keys()].sort()).toEqual([
+      "vectora-ingest-ci-aggregate-stats",
+      "vectora-ingest-ci-ingest-client",
+      "vectora-ingest-ci-list-clients",
+    ]);
+    const env = { CONFIG_BUCKET: "config", DATA_BUCKET: "data", VECTORA_ENV: "ci" };
+    for (const asset of assets.values()) {
+      expect(await importBundle(join(asset, "index.mjs"), false, env)).toEqual({ handler: "function" });
+    }
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { clientIdFromKey, loadClientConfig, parseClientConfig } from "../../shared/client-config.ts";
+import { parseSourceCatalog } from "../../shared/source-catalog.ts";
+import { formatProblem } from "../../shared/validation.ts";
+
+const FILE = "clients/lai.yaml";
+
+describe("client configs", () => {
+  it("reads the fields ingest uses and keeps unknown sections", () => {
+    const config = loadClientConfig(
+      FILE,
+      `client_profile:\n  name: LAI Weekly\n  active: true\nsource_config:\n  source_bouquets_enabled: [lai_core]\n` +
+        `  content_filters:\n    min_word_count: 20\n    exclude_patterns: ["webinar"]\n` +
+        `pipeline:\n  default_period_days: 14\nnewsletter_layout:\n  sections: [deals]\n`,
+    );
+    expect(config.client_profile).toEqual({ name: "LAI Weekly", active: true });
+    expect(config.source_config.source_bouquets_enabled).toEqual(["lai_core"]);
+    expect(config.source_config.sources_extra_enabled).toEqual([]);
+    expect(config.source_config.content_filters).toEqual({
+      min_word_count: 20,
+      exclude_patterns: ["webinar"],
+    });
+    expect(config.pipeline.default_period_days).toBe(14);
+    expect((config as Record<string, unknown>).newsletter_layout).toEqual({ sections: ["deals"] });
+  });
+
+  it("defaults to inactive with a 7-day period when fields are absent", () => {
+    const config = loadClientConfig(FILE, "client_profile:\n  name: Quiet\n");
+    expect(config.client_profile.active).toBe(false);
+    expect(config.pipeline.default_period_days).toBe(7);
+  });
+
+  it("names the file and the field path of every problem", () => {
+    const result = parseClientConfig(
+      FILE,
+      "client_profile:\n  active: yes please\nsource_config:\n  source_bouquets_enabled: lai_core\n" +
+        "  content_filters:\n    exclude_patterns: ['(unclosed']\npipeline:\n  default_period_days: 0\n",
+    );
+    expect(result.ok).toBe(false);
+    const lines = result.ok ? [] : result.problems.map(formatProblem);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^clients\/lai\.yaml: client_profile\.active: /),
+        expect.stringMatching(/^clients\/lai\.yaml: source_config\.source_bouquets_enabled: /),
+        expect.stringMatching(
+          /^clients\/lai\.yaml: source_config\.content_filters\.exclude_patterns\.0: is not a valid regular expression/,
+        ),
+        expect.stringMatching(/^clients\/lai\.yaml: pipeline\.default_period_days: /),
+      ]),
+    );
+  });
+
+  it("reports YAML syntax errors with the file name instead of throwing", () => {
+    const result = parseClientConfig(FILE, "client_profile: [unclosed\n");
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^clients\/lai\.yaml: invalid YAML/),
+    ]);
+  });
+
+  it("refuses a config file over the size limit before parsing it", () => {
+    const result = parseClientConfig(FILE, `# ${"x".repeat(1_100_000)}\n`);
+    expect(result.ok ? "" : result.problems[0]?.message).toMatch(/over the 1048576-byte limit/);
+  });
+
+  it("takes the client id from the file name of direct children of clients/", () => {
+    expect(clientIdFromKey("clients/lai-weekly.yaml")).toBe("lai-weekly");
+    expect(clientIdFromKey("clients/archive/old.yaml")).toBeNull();
+    expect(clientIdFromKey("clients/README.md")).toBeNull();
+    expect(clientIdFromKey("canonical/x.yaml")).toBeNull();
+  });
+});
+
+describe("the source catalog", () => {
+  const FILE_CATALOG = "canonical/sources/source_catalog.yaml";
+
+  it("requires the URL and selectors that the ingestion mode needs", () => {
+    const result = parseSourceCatalog(
+      FILE_CATALOG,
+      "sources:\n  - source_key: a\n    ingestion_mode: rss\n  - source_key: b\n    ingestion_mode: html\n    html_url: https://b.example.com/\n",
+    );
+    const lines = result.ok ? [] : result.problems.map(formatProblem);
+    expect(lines).toEqual([
+      `${FILE_CATALOG}: sources.0.rss_url: is required when ingestion_mode is rss`,
+      `${FILE_CATALOG}: sources.1.html: selectors are required when ingestion_mode is html`,
+    ]);
+  });
+
+  it("rejects duplicate source keys and bouquets naming unknown sources", () => {
+    const result = parseSourceCatalog(
+      FILE_CATALOG,
+      "sources:\n  - {source_key: a, ingestion_mode: none}\n  - {source_key: a, ingestion_mode: none}\n" +
+        "bouquets:\n  - {bouquet_id: core, source_keys: [a, zz]}\n",
+    );
+    const lines = result.ok ? [] : result.problems.map(formatProblem);
+    expect(lines).toEqual([
+      `${FILE_CATALOG}: sources.1.source_key: duplicate source_key 'a'`,
+      `${FILE_CATALOG}: bouquets.0.source_keys.1: unknown source_key 'zz'`,
+    ]);
+  });
+
+  it("rejects non-http URLs", () => {
+    const result = parseSourceCatalog(
+      FILE_CATALOG,
+      "sources:\n  - {source_key: a, ingestion_mode: rss, rss_url: 'file:///etc/passwd'}\n",
+    );
+    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(["sources.0.rss_url"]);
+  });
+});

@@ -1,0 +1,12 @@
+// asl-validator ships JavaScript only; this covers its default export as used by the tests.
+declare module "asl-validator" {
+  interface AslValidationResult {
+    isValid: boolean;
+    errors: unknown[];
+    errorsText(separator?: string): string;
+  }
+  export default function aslValidator(
+    definition: unknown,
+    options?: Record<string, unknown>,
+  ): AslValidationResult;
+}
