@@ -1,7 +1,9 @@
+import pLimit from "p-limit";
 import { z } from "zod";
 import { type ExecutionInput, type Run, RunSchema } from "./execution-input.ts";
 import type { ClientResult } from "./ingest-client.ts";
 import type { SkippedClient } from "./list-clients.ts";
+import { addRunMetrics } from "./run-metrics.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** A branch that ended in `Record client failure`. */
@@ -135,15 +137,60 @@ export function summarise(event: AggregateEvent, summaryKeyOrNull: string | null
             failed.map((f) => f.client_id),
           )
         : null,
-    failing_sources: succeeded.flatMap((r) =>
-      r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })),
-    ),
+    failing_sources: succeeded
+      .flatMap((r) => r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })))
+      .slice(0, MAX_LISTED_FAILURES),
     summary_key: summaryKeyOrNull,
   };
 }
 
-/** Writes `runs/{run_id}/summary.json` (all clients, all failures) unless dry run; returns the compact summary. */
-export async function aggregateStats(event: AggregateEvent, rt: Runtime): Promise<RunSummary> {
+/** One source's health as of this run, for the run summary. */
+export interface SourceHealth {
+  client_id: string;
+  source_key: string;
+  outcome: string;
+  consecutive_failures: number;
+  last_success_at: string | null;
+  last_error_class: string | null;
+}
+
+const ClientDetailSchema = z.object({
+  item: z.object({ client_id: z.string() }),
+  sources: z.array(
+    z.object({
+      source_key: z.string(),
+      outcome: z.string(),
+      consecutive_failures: z.number(),
+      last_success_at: z.string().nullable(),
+      last_error_class: z.string().nullable(),
+    }),
+  ),
+});
+
+const DETAIL_READ_CONCURRENCY = 16;
+
+/** Per-source health from the run's client detail files (written by each branch), for summary.json. */
+async function sourcesHealth(runId: string, rt: Runtime): Promise<SourceHealth[]> {
+  const keys = await rt.store.listKeys(rt.dataBucket, `runs/${runId}/clients/`);
+  const limit = pLimit(DETAIL_READ_CONCURRENCY);
+  const details = await Promise.all(keys.map((key) => limit(() => rt.store.getJson(rt.dataBucket, key))));
+  return details.flatMap((detail) => {
+    const parsed = ClientDetailSchema.safeParse(detail?.value);
+    if (!parsed.success) return [];
+    const clientId = parsed.data.item.client_id;
+    return parsed.data.sources.map((s) => ({ client_id: clientId, ...s }));
+  });
+}
+
+/**
+ * Writes `runs/{run_id}/summary.json` (every client, every failure, every source's health) unless dry run,
+ * publishes the run's metrics, and returns the compact summary that ends the execution.
+ */
+export async function aggregateStats(event: AggregateEvent, runtime: Runtime): Promise<RunSummary> {
+  const rt: Runtime = {
+    ...runtime,
+    logger: runtime.logger.createChild({ persistentKeys: { run_id: event.run.run_id } }),
+  };
   const key = event.run.options.dry_run ? null : summaryKey(event.run.run_id);
   const summary = summarise(event, key);
   if (key) {
@@ -156,12 +203,13 @@ export async function aggregateStats(event: AggregateEvent, rt: Runtime): Promis
       failed_unlisted: 0,
       clients: event.results,
       skipped: event.skipped satisfies SkippedClient[] | { client_id: string; reason: string }[],
+      sources: await sourcesHealth(event.run.run_id, rt),
     });
+    if (rt.metrics) {
+      addRunMetrics(rt.metrics, summary);
+      rt.metrics.publishStoredMetrics();
+    }
   }
-  rt.logger.info("run aggregated", {
-    run_id: summary.run_id,
-    status: summary.status,
-    totals: summary.totals,
-  });
+  rt.logger.info("run aggregated", { status: summary.status, totals: summary.totals });
   return summary;
 }

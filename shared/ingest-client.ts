@@ -126,7 +126,8 @@ function selectItems(
         continue;
       }
       inRun.add(key);
-      if (ledger.seen[key]) {
+      // Broad mode re-delivers undated items every run: without a date, "new" can't be told from "seen".
+      if (ledger.seen[key] && !(c.published_at === null && item.ingestion_mode === "broad")) {
         dropped.already_seen++;
         continue;
       }
@@ -174,8 +175,14 @@ function toItem(c: Candidate, source: Source, ingestedAt: string): Item {
  * seen ledger, then source state, so a crash in between can re-deliver an item into the same day's file
  * (merged away by id) but never lose one.
  */
-export async function ingestClient(item: IngestItem, rt: Runtime): Promise<ClientResult> {
+export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<ClientResult> {
   const started = Date.now();
+  const rt: Runtime = {
+    ...runtime,
+    logger: runtime.logger.createChild({
+      persistentKeys: { run_id: item.run_id, client_id: item.client_id },
+    }),
+  };
   const config = await readClientConfig(item.client_id, rt);
   const catalog = await readCatalog(rt);
   const resolved = resolveSources(clientConfigKey(item.client_id), config, catalog);
@@ -195,6 +202,7 @@ export async function ingestClient(item: IngestItem, rt: Runtime): Promise<Clien
           previous: sourcesState.sources[source.source_key],
           forceRefresh: item.force_refresh,
           now: rt.now,
+          isSeen: (canonical) => ledger.seen[urlKey(canonical)] !== undefined,
         }),
       })),
     ),
@@ -206,7 +214,12 @@ export async function ingestClient(item: IngestItem, rt: Runtime): Promise<Clien
   const reports: SourceReport[] = results.map(({ source, run }) => {
     const state = nextSourceState(sourcesState.sources[source.source_key], run.attempt);
     nextState.sources[source.source_key] = state;
-    return { ...run.report, consecutive_failures: state.consecutive_failures };
+    return {
+      ...run.report,
+      consecutive_failures: state.consecutive_failures,
+      last_success_at: state.last_success_at,
+      last_error_class: state.last_error_class,
+    };
   });
 
   let added = selection.items.length;

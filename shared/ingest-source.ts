@@ -4,6 +4,7 @@ import { decodeBody } from "./charset.ts";
 import { type DateSource, dateFromUrl, findDateInText, toIsoUtc } from "./dates.ts";
 import type { Fetcher, FetchResult } from "./fetch-source.ts";
 import { classifyError, ParseError, SourceError } from "./http-errors.ts";
+import { pageMetaDate } from "./page-meta-date.ts";
 import { parseFeed } from "./parse-feed.ts";
 import { type PageEntry, parsePage } from "./parse-page.ts";
 import type { Source } from "./source-catalog.ts";
@@ -30,8 +31,12 @@ export interface SourceReport {
   entries: number;
   /** Entries dropped because they had no usable http(s) link. */
   entries_without_link: number;
+  /** Article pages fetched to date undated entries. */
+  article_fetches: number;
   error: string | null;
   consecutive_failures: number;
+  last_success_at: string | null;
+  last_error_class: SourceOutcome | null;
 }
 
 export interface SourceRunResult {
@@ -45,6 +50,42 @@ export interface SourceRunOptions {
   previous: SourceState | undefined;
   forceRefresh: boolean;
   now: () => Date;
+  /** Documents already delivered to the client: not worth an article fetch to date them. */
+  isSeen: (canonical: string) => boolean;
+}
+
+/**
+ * Undated entries of one source whose article page is fetched to read its declared date. Bounded so a
+ * list of 200 undated links costs at most this many extra requests (politeness per host still applies).
+ */
+export const MAX_ARTICLE_FETCHES = 10;
+
+/**
+ * Dates undated candidates from their article page's meta tags / JSON-LD. A failed article fetch leaves
+ * the candidate undated: it never fails the source.
+ */
+async function dateFromArticlePages(candidates: Candidate[], opts: SourceRunOptions): Promise<number> {
+  const undated = candidates
+    .filter((c) => c.date_source === "none" && c.metadata.is_pdf !== true && !opts.isSeen(c.canonical))
+    .slice(0, MAX_ARTICLE_FETCHES);
+  let fetched = 0;
+  await Promise.all(
+    undated.map(async (c) => {
+      try {
+        const res = await opts.fetcher.fetch({ url: c.url, kind: "page" });
+        fetched++;
+        if (res.status !== "ok") return;
+        const date = pageMetaDate(decodeBody(res.body, { contentType: res.contentType, kind: "html" }));
+        if (date) {
+          c.published_at = toIsoUtc(date);
+          c.date_source = "page_meta";
+        }
+      } catch {
+        // The article is optional evidence; the list entry stands without it.
+      }
+    }),
+  );
+  return fetched;
 }
 
 function sourceUrl(source: Source): string {
@@ -168,8 +209,11 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
     duration_ms: 0,
     entries: 0,
     entries_without_link: 0,
+    article_fetches: 0,
     error: null,
     consecutive_failures: 0,
+    last_success_at: null,
+    last_error_class: null,
   };
   const attempt: SourceAttempt = {
     outcome: "ok",
@@ -205,6 +249,7 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
         const parsed =
           source.ingestion_mode === "html" ? pageCandidates(res, source) : await feedCandidates(res, source);
         candidates = parsed.candidates;
+        report.article_fetches = await dateFromArticlePages(candidates, opts);
         report.entries = parsed.entries;
         report.entries_without_link = parsed.withoutLink;
         report.outcome = parsed.entries === 0 ? "empty" : "ok";

@@ -18,7 +18,7 @@ export type WindowVerdict = "in_window" | "outside_window" | "undated_kept" | "u
 /**
  * A dated item counts when it falls in the window (a small future skew is tolerated: publishers' clocks and
  * zones are sloppy). Undated items: strict drops them, balanced keeps those never delivered before (the
- * caller has already removed delivered ones), broad keeps all.
+ * caller removes delivered ones), broad keeps all, delivered or not (the caller lets them through).
  */
 export function windowVerdict(
   publishedAt: string | null,

@@ -1,4 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import type { FetchPolicy } from "./fetch-source.ts";
@@ -11,12 +12,15 @@ export interface Runtime {
   dataBucket: string;
   fetchPolicy: Partial<FetchPolicy>;
   logger: Logger;
+  /** CloudWatch metrics (EMF); absent in local runs, whose summary is printed instead. */
+  metrics?: Metrics;
   now: () => Date;
 }
 
 const LambdaEnvSchema = z.object({
   CONFIG_BUCKET: z.string().min(3),
   DATA_BUCKET: z.string().min(3),
+  VECTORA_ENV: z.string().min(1).default("dev"),
 });
 
 /**
@@ -35,6 +39,7 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv = process.env): Runtime {
     dataBucket: parsed.data.DATA_BUCKET,
     fetchPolicy: { allowPrivateNetwork: false },
     logger: new Logger(),
+    metrics: new Metrics({ defaultDimensions: { environment: parsed.data.VECTORA_ENV } }),
     now: () => new Date(),
   };
 }

@@ -31,6 +31,11 @@ export async function startPublisher(): Promise<Publisher> {
       res.writeHead(404, { "content-type": "text/plain" }).end("no such page");
       return;
     }
+    const etag = route.headers?.etag;
+    if (etag && req.headers["if-none-match"] === etag) {
+      res.writeHead(304, { etag }).end();
+      return;
+    }
     res
       .writeHead(route.status, {
         "content-type": route.contentType ?? "application/rss+xml",
@@ -85,6 +90,8 @@ export interface Workspace {
   items(clientId: string): Promise<Item[]>;
   /** Every key in the local data bucket. */
   dataKeys(): Promise<string[]>;
+  /** A JSON object of the local data bucket, or null. */
+  readJson(key: string): Promise<unknown>;
   dispose(): Promise<void>;
 }
 
@@ -120,6 +127,7 @@ export async function createWorkspace(): Promise<Workspace> {
       }),
     items: (clientId) => withS3((rt) => storedItems(rt.store, LOCAL_DATA_BUCKET, clientId)),
     dataKeys: () => withS3((rt) => rt.store.listKeys(LOCAL_DATA_BUCKET, "")),
+    readJson: (key) => withS3(async (rt) => (await rt.store.getJson(LOCAL_DATA_BUCKET, key))?.value ?? null),
     dispose: () => rm(root, { recursive: true, force: true }),
   };
 }
