@@ -171,9 +171,22 @@ const DETAIL_READ_CONCURRENCY = 16;
 
 /** Per-source health from the run's client detail files (written by each branch), for summary.json. */
 async function sourcesHealth(runId: string, rt: Runtime): Promise<SourceHealth[]> {
-  const keys = await rt.store.listKeys(rt.dataBucket, `runs/${runId}/clients/`);
+  const keys = await rt.store.listKeys(rt.dataBucket, `runs/${runId}/clients/`).catch((err: unknown) => {
+    rt.logger.warn("run details unlisted", { error: (err as Error).message });
+    return [];
+  });
   const limit = pLimit(DETAIL_READ_CONCURRENCY);
-  const details = await Promise.all(keys.map((key) => limit(() => rt.store.getJson(rt.dataBucket, key))));
+  // Health is a report, not a deliverable: an unreadable detail file drops its rows, not the summary.
+  const details = await Promise.all(
+    keys.map((key) =>
+      limit(() =>
+        rt.store.getJson(rt.dataBucket, key).catch((err: unknown) => {
+          rt.logger.warn("run detail unreadable", { key, error: (err as Error).message });
+          return null;
+        }),
+      ),
+    ),
+  );
   return details.flatMap((detail) => {
     const parsed = ClientDetailSchema.safeParse(detail?.value);
     if (!parsed.success) return [];

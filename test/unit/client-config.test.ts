@@ -107,3 +107,35 @@ describe("the source catalog", () => {
     expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(["sources.0.rss_url"]);
   });
 });
+
+describe("hostile config files", () => {
+  it("refuses a YAML alias bomb with a clear error instead of expanding it", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(", ")}]`);
+    }
+    const started = Date.now();
+    const result = parseClientConfig(FILE, `${levels.join("\n")}\nclient_profile:\n  active: true\n`);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      "clients/lai.yaml: refused: the document expands to more than 100000 values (aliases)",
+    ]);
+  });
+
+  it("still accepts a config that uses a few anchors", () => {
+    const result = parseClientConfig(
+      FILE,
+      "defaults: &d [lai_core]\nclient_profile:\n  active: true\nsource_config:\n  source_bouquets_enabled: *d\n",
+    );
+    expect(result.ok && result.config.source_config.source_bouquets_enabled).toEqual(["lai_core"]);
+  });
+
+  it("refuses a 10 MB config before parsing it", () => {
+    const result = parseClientConfig(FILE, `client_profile:\n  name: "${"x".repeat(10 * 1024 * 1024)}"\n`);
+    expect(result.ok ? "" : result.problems[0]?.message).toMatch(
+      /^file is 10485\d+ bytes, over the 1048576-byte limit$/,
+    );
+  });
+});
