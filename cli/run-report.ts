@@ -19,7 +19,7 @@ export function clientRows(events: readonly HistoryEvent[]): ClientRow[] {
   );
   const output = (exited?.stateExitedEventDetails as { output?: string } | undefined)?.output;
   if (!output) return [];
-  const results = (JSON.parse(output) as { results?: Record<string, unknown>[] }).results ?? [];
+  const results = (JSON.parse(output) as { clients?: Record<string, unknown>[] }).clients ?? [];
   return results.map((r) => ({
     client_id: String(r.client_id),
     status: String(r.status),

@@ -1,8 +1,6 @@
 import pLimit from "p-limit";
 import { z } from "zod";
 import { type ExecutionInput, type Run, RunSchema } from "./execution-input.ts";
-import type { ClientResult } from "./ingest-client.ts";
-import type { SkippedClient } from "./list-clients.ts";
 import { addRunMetrics } from "./run-metrics.ts";
 import type { Runtime } from "./runtime.ts";
 
@@ -15,21 +13,23 @@ export const ClientFailureSchema = z.object({
 });
 export type ClientFailure = z.infer<typeof ClientFailureSchema>;
 
+/** A branch's ClientResult; counters it leaves out are zero. */
 const ClientSuccessSchema = z.looseObject({
   client_id: z.string(),
   status: z.literal("succeeded"),
   items_new: z.number(),
   items_found: z.number(),
-  sources_ok: z.number(),
-  sources_not_modified: z.number(),
-  sources_empty: z.number(),
-  sources_failed: z.number(),
-  failing_sources: z.array(z.string()),
+  sources_ok: z.number().default(0),
+  sources_not_modified: z.number().default(0),
+  sources_empty: z.number().default(0),
+  sources_failed: z.number().default(0),
+  failing_sources: z.array(z.string()).default([]),
 });
 
 export const AggregateEventSchema = z.object({
   run: RunSchema,
-  skipped: z.array(z.object({ client_id: z.string(), reason: z.string() })),
+  /** Inactive clients the scan skipped. */
+  skipped: z.array(z.string()),
   results: z.array(z.union([ClientSuccessSchema, ClientFailureSchema])),
 });
 export type AggregateEvent = z.infer<typeof AggregateEventSchema>;
@@ -102,7 +102,7 @@ export function rerunInput(run: Run, clientIds: string[]): ExecutionInput {
 
 export function summarise(event: AggregateEvent, summaryKeyOrNull: string | null): RunSummary {
   const succeeded = event.results.filter(
-    (r): r is z.infer<typeof ClientSuccessSchema> & ClientResult => r.status === "succeeded",
+    (r): r is z.infer<typeof ClientSuccessSchema> => r.status === "succeeded",
   );
   const failed = event.results.filter((r): r is ClientFailure => r.status === "failed");
   const sum = (pick: (r: (typeof succeeded)[number]) => number) => succeeded.reduce((n, r) => n + pick(r), 0);
@@ -215,7 +215,7 @@ export async function aggregateStats(event: AggregateEvent, runtime: Runtime): P
         .map((f) => ({ client_id: f.client_id, error: f.error, cause: shortCause(f.cause) })),
       failed_unlisted: 0,
       clients: event.results,
-      skipped: event.skipped satisfies SkippedClient[] | { client_id: string; reason: string }[],
+      skipped: event.skipped,
       sources: await sourcesHealth(event.run.run_id, rt),
     });
     if (rt.metrics) {

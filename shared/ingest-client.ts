@@ -29,20 +29,29 @@ export class AllSourcesFailedError extends Error {
   override readonly name = "AllSourcesFailed";
 }
 
-/** What a branch returns through the state machine: counters only, well under 1 KB. */
+/**
+ * What a branch returns through the state machine: counters only, about 100 bytes, so 1,000 branches fit
+ * in one state's 256 KB. A source counter that is zero is left out; `inactive` and `failing_sources`
+ * appear only when they say something.
+ */
 export interface ClientResult {
   client_id: string;
   status: "succeeded";
-  active: boolean;
   items_new: number;
   items_found: number;
-  sources_ok: number;
-  sources_not_modified: number;
-  sources_empty: number;
-  sources_failed: number;
+  sources_ok?: number;
+  sources_not_modified?: number;
+  sources_empty?: number;
+  sources_failed?: number;
+  /** The client ran because it was named, although `client_profile.active` is false. */
+  inactive?: true;
   /** Sources that failed FAILING_STREAK runs in a row or more. */
-  failing_sources: string[];
+  failing_sources?: string[];
   duration_ms: number;
+}
+
+function nonZero(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
 /** Why candidates did not become new items, for the per-client detail. */
@@ -246,17 +255,21 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
   }
 
   const count = (pred: (r: SourceReport) => boolean) => reports.filter(pred).length;
+  const failing = reports.filter((r) => r.consecutive_failures >= FAILING_STREAK).map((r) => r.source_key);
+  const sourcesFailed = count((r) => isFailure(r.outcome));
   const result: ClientResult = {
     client_id: item.client_id,
     status: "succeeded",
-    active: config.client_profile.active,
     items_new: added,
     items_found: selection.found,
-    sources_ok: count((r) => r.outcome === "ok"),
-    sources_not_modified: count((r) => r.outcome === "not_modified"),
-    sources_empty: count((r) => r.outcome === "empty"),
-    sources_failed: count((r) => isFailure(r.outcome)),
-    failing_sources: reports.filter((r) => r.consecutive_failures >= FAILING_STREAK).map((r) => r.source_key),
+    ...nonZero({
+      sources_ok: count((r) => r.outcome === "ok"),
+      sources_not_modified: count((r) => r.outcome === "not_modified"),
+      sources_empty: count((r) => r.outcome === "empty"),
+      sources_failed: sourcesFailed,
+    }),
+    ...(config.client_profile.active ? {} : { inactive: true as const }),
+    ...(failing.length > 0 ? { failing_sources: failing } : {}),
     duration_ms: Date.now() - started,
   };
   if (!item.dry_run) {
@@ -271,7 +284,7 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
     });
   }
   rt.logger.info("client ingested", { ...result });
-  if (reports.length > 0 && result.sources_failed === reports.length) {
+  if (reports.length > 0 && sourcesFailed === reports.length) {
     const detail = reports.map((r) => `${r.source_key}: ${r.outcome}`).join(", ");
     throw new AllSourcesFailedError(
       `all ${reports.length} sources of '${item.client_id}' failed (${detail})`,
