@@ -2,16 +2,30 @@ import "../shared/polyfills.ts";
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { InvalidInputError } from "../shared/errors.ts";
+import { history } from "./commands/history.ts";
+import { rerun } from "./commands/rerun.ts";
+import { start } from "./commands/start.ts";
+import { validate } from "./commands/validate.ts";
+import type { Io } from "./io.ts";
 import { runDemo } from "./local/demo.ts";
-import { type JSONValue, type LocalRunResult, localRuntime, runLocal } from "./local/run-local.ts";
+import {
+  type ClientDone,
+  type JSONValue,
+  type LocalRunResult,
+  localRuntime,
+  runLocal,
+} from "./local/run-local.ts";
 import { LOCAL_DATA_BUCKET, startLocalS3 } from "./local/s3-server.ts";
 import { storedItems } from "./local/stored-items.ts";
 import { clientRows, formatClientTable } from "./run-report.ts";
+import { UsageError } from "./usage-error.ts";
 
-/** Exit codes: 0 the execution succeeded (caught client failures included), 1 it failed, 2 usage/config. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export type { Io } from "./io.ts";
+export { UsageError } from "./usage-error.ts";
+
+/** Where `demo` keeps its data, and where `history` and `rerun` look when no --data is given. */
+const DEMO_DATA_DIR = join(import.meta.dirname, "..", ".vectora", "demo");
 
 const HELP = `vectora — multi-client news ingestion (AWS Step Functions), runnable locally
 
@@ -23,14 +37,23 @@ Usage:
       (clients/*.yaml, canonical/sources/source_catalog.yaml); --data holds the local S3 data and histories.
   vectora items --data DIR --client ID
       Print the stored items of a client as JSON Lines.
+  vectora validate [DIR|FILE...]
+      Check client configs and the source catalog (schema, bouquet and source references, duplicate
+      source keys, CSS selectors, regexes). DIR is laid out like the config bucket; default examples/configs.
+  vectora start [--client ID ...] [--input JSON] [--state-machine-arn ARN] [--outputs-file FILE] [--env ENV]
+                [--name NAME] [--json]
+      Start an execution of the deployed state machine (ARN from --state-machine-arn,
+      VECTORA_STATE_MACHINE_ARN, or StateMachineArn in cdk-outputs.json); the input is validated first.
+  vectora history EXECUTION [--data DIR] [--json]
+      One row per client (status, duration, retries, sources, new items, error and cause) and the run
+      totals. EXECUTION: an execution ARN (AWS), or a local execution name, run id or "latest" (in --data,
+      default .vectora/demo).
+  vectora rerun EXECUTION [--data DIR --configs DIR] [--dry-print] [--json] [--allow-private-network]
+      Re-run the failed clients of an execution over the same window with the same options: locally for a
+      local execution (needs --configs), as a new execution for an ARN. --dry-print prints the input only.
 
-Exit status: 0 execution succeeded (even with failed clients), 1 execution failed, 2 usage or config error.`;
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  isTty: boolean;
-}
+Exit status: 0 ok (an execution that succeeded, even with failed clients), 1 failure (an execution or a
+file that failed), 2 usage or config error.`;
 
 function parseInput(raw: string | undefined): JSONValue {
   if (raw === undefined) return {};
@@ -90,15 +113,118 @@ function report(result: LocalRunResult, asJson: boolean, dataDir: string, io: Io
 
 function progress(io: Io, asJson: boolean) {
   if (asJson || !io.isTty) return undefined;
-  return (r: { client_id: string; status: string; items_new?: number; duration_ms?: number }) =>
+  return (r: ClientDone) =>
     io.err(
-      `  ${r.client_id}: ${r.status}${r.items_new === undefined ? "" : `, ${r.items_new} new`}` +
+      `  ${r.client_id}: ${r.status}` +
+        `${r.items_new === undefined ? "" : `, ${r.items_new} new`}` +
+        `${r.error === undefined ? "" : `, ${r.error}`}` +
         `${r.duration_ms === undefined ? "" : ` (${(r.duration_ms / 1000).toFixed(1)} s)`}`,
     );
 }
 
+/** The new commands parse their own options; `run`, `demo` and `items` keep theirs. */
+async function operations(command: string, args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      client: { type: "string", multiple: true },
+      input: { type: "string" },
+      "state-machine-arn": { type: "string" },
+      "outputs-file": { type: "string" },
+      env: { type: "string" },
+      name: { type: "string" },
+      data: { type: "string" },
+      configs: { type: "string" },
+      "dry-print": { type: "boolean", default: false },
+      "allow-private-network": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const allowed: Record<string, string[]> = {
+    start: ["client", "input", "state-machine-arn", "outputs-file", "env", "name", "json"],
+    history: ["data", "json"],
+    rerun: ["data", "configs", "dry-print", "allow-private-network", "json"],
+    validate: [],
+  };
+  for (const [option, value] of Object.entries(values)) {
+    if (value !== undefined && value !== false && !allowed[command]?.includes(option))
+      throw new UsageError(`${command} takes no --${option}`);
+  }
+  const dataDir = resolve(values.data ?? DEMO_DATA_DIR);
+  const one = (what: string) => {
+    if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one ${what}`);
+    return positionals[0] as string;
+  };
+  switch (command) {
+    case "start":
+      if (positionals.length > 0) throw new UsageError(`start takes no argument '${positionals[0]}'`);
+      return start(
+        {
+          clients: values.client ?? [],
+          input: values.input,
+          name: values.name,
+          stateMachineArn: values["state-machine-arn"],
+          outputsFile: values["outputs-file"],
+          env: values.env,
+          json: values.json,
+        },
+        io,
+      );
+    case "history":
+      return history({ execution: one("EXECUTION"), dataDir, json: values.json }, io);
+    case "rerun":
+      return rerun(
+        {
+          execution: one("EXECUTION"),
+          dataDir,
+          configsDir: values.configs,
+          dryPrint: values["dry-print"],
+          json: values.json,
+          runLocally: async (input, configsDir, runDataDir) => {
+            await requireDir(configsDir, "--configs");
+            const result = await runLocal({
+              configsDir,
+              dataDir: runDataDir,
+              input: input as JSONValue,
+              allowPrivateNetwork: values["allow-private-network"],
+              onClientDone: progress(io, values.json),
+            });
+            return report(result, values.json, runDataDir, io);
+          },
+        },
+        io,
+      );
+    default:
+      return validate(positionals, io);
+  }
+}
+
+/** Prints the error and returns the exit status: 2 for usage, input and config errors, 1 otherwise. */
+function failed(err: unknown, io: Io): number {
+  const usage =
+    err instanceof UsageError ||
+    err instanceof InvalidInputError ||
+    Boolean((err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"));
+  const label = err instanceof InvalidInputError ? `${err.name}: ` : "";
+  io.err(`vectora: ${label}${err instanceof Error ? err.message : String(err)}`);
+  if (usage) io.err("run 'vectora help' for usage");
+  return usage ? 2 : 1;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    return failed(err, io);
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "start" || command === "history" || command === "rerun" || command === "validate")
+    return operations(command, rest, io);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -113,7 +239,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   });
   switch (command) {
     case "demo": {
-      const dataDir = resolve(values.data ?? join(import.meta.dirname, "..", ".vectora", "demo"));
+      const dataDir = resolve(values.data ?? DEMO_DATA_DIR);
       const result = await runDemo(dataDir, { onClientDone: progress(io, values.json) });
       return report(result, values.json, dataDir, io);
     }
@@ -160,16 +286,7 @@ if (invokedDirectly) {
     err: (t) => process.stderr.write(`${t}\n`),
     isTty: Boolean(process.stdout.isTTY),
   };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      const usage =
-        err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-      io.err(`vectora: ${err instanceof Error ? err.message : String(err)}`);
-      if (usage) io.err("run 'vectora help' for usage");
-      process.exitCode = usage ? 2 : 1;
-    },
-  );
+  main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
 }

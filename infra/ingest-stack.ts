@@ -1,4 +1,5 @@
 import {
+  ArnFormat,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -75,13 +76,14 @@ export class IngestStack extends Stack {
       CONFIG_BUCKET: this.configBucket.bucketName,
       DATA_BUCKET: this.dataBucket.bucketName,
     };
+    const distributed = config.mapMode === "distributed";
     this.listClients = new VectoraFunction(this, "ListClients", {
       name: "list-clients",
       env: config.env,
       description: "Validates the execution input and resolves the clients of the run",
       memorySize: 512,
       timeout: Duration.seconds(60),
-      environment,
+      environment: { ...environment, VECTORA_CLIENT_LIST: distributed ? "s3" : "state" },
     });
     this.ingestClient = new VectoraFunction(this, "IngestClient", {
       name: "ingest-client",
@@ -104,6 +106,8 @@ export class IngestStack extends Stack {
     // to ingest-client, so it never needs a 404 and its listing can stay limited to clients/.
     this.listClients.role.addToPolicy(listBucket(this.configBucket, ["clients/"]));
     this.listClients.role.addToPolicy(readObjects(this.configBucket, CONFIG_READ_PREFIXES));
+    // A Distributed Map reads the run's client list from runs/{run_id}/clients.jsonl.
+    if (distributed) this.listClients.role.addToPolicy(writeObjects(this.dataBucket, ["runs/"]));
 
     this.ingestClient.role.addToPolicy(listBucket(this.configBucket));
     this.ingestClient.role.addToPolicy(readObjects(this.configBucket, CONFIG_READ_PREFIXES));
@@ -111,12 +115,15 @@ export class IngestStack extends Stack {
     this.ingestClient.role.addToPolicy(readObjects(this.dataBucket, ["ingested/", "state/", "runs/"]));
     this.ingestClient.role.addToPolicy(writeObjects(this.dataBucket, ["ingested/", "state/", "runs/"]));
 
+    // The aggregate reads the run's client details (source health) and, with a Distributed Map, the
+    // outcomes the ResultWriter stored under runs/.
     this.aggregateStats.role.addToPolicy(listBucket(this.dataBucket));
-    this.aggregateStats.role.addToPolicy(readObjects(this.dataBucket, ["state/"]));
+    this.aggregateStats.role.addToPolicy(readObjects(this.dataBucket, ["runs/"]));
     this.aggregateStats.role.addToPolicy(writeObjects(this.dataBucket, ["runs/"]));
 
     this.acknowledgeObjectWildcards(this.listClients, [
       ...CONFIG_READ_PREFIXES.map((p) => [this.configBucket, p] as const),
+      ...(distributed ? [[this.dataBucket, "runs/"] as const] : []),
     ]);
     this.acknowledgeObjectWildcards(this.ingestClient, [
       ...CONFIG_READ_PREFIXES.map((p) => [this.configBucket, p] as const),
@@ -124,10 +131,7 @@ export class IngestStack extends Stack {
       [this.dataBucket, "state/"],
       [this.dataBucket, "runs/"],
     ]);
-    this.acknowledgeObjectWildcards(this.aggregateStats, [
-      [this.dataBucket, "state/"],
-      [this.dataBucket, "runs/"],
-    ]);
+    this.acknowledgeObjectWildcards(this.aggregateStats, [[this.dataBucket, "runs/"]]);
 
     // ---- State machine
     const stateMachineLogs = new logs.LogGroup(this, "StateMachineLogs", {
@@ -136,15 +140,18 @@ export class IngestStack extends Stack {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const substitutions: Record<DefinitionSubstitutionKey, string> = {
+    const substitutions: Record<DefinitionSubstitutionKey, string> & { DataBucketName?: string } = {
       ListClientsFunctionArn: this.listClients.function.functionArn,
       IngestClientFunctionArn: this.ingestClient.function.functionArn,
       AggregateStatsFunctionArn: this.aggregateStats.function.functionArn,
+      ...(distributed ? { DataBucketName: this.dataBucket.bucketName } : {}),
     };
     this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
       stateMachineName: prefix,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(loadIngestDefinition(config.maxConcurrency)),
+      definitionBody: sfn.DefinitionBody.fromString(
+        loadIngestDefinition(config.maxConcurrency, undefined, config.mapMode),
+      ),
       definitionSubstitutions: substitutions,
       logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
@@ -160,6 +167,7 @@ export class IngestStack extends Stack {
         ],
       }),
     );
+    if (distributed) this.grantDistributedMap(prefix);
     const stateMachinePolicy = this.stateMachine.role.node.tryFindChild("DefaultPolicy");
     if (stateMachinePolicy) {
       Validations.of(stateMachinePolicy).acknowledge({
@@ -302,6 +310,57 @@ export class IngestStack extends Stack {
    * The object statements name `<bucket>/<prefix>*`: the prefix is the scope, the wildcard stands for
    * the keys under it, which are only known at run time. Each finding is acknowledged by its exact id.
    */
+  /**
+   * A Distributed Map reads its items and writes its results in S3 itself, and starts, watches and stops
+   * its child executions: the grants CDK's DistributedMap construct would add, scoped to this machine.
+   */
+  private grantDistributedMap(stateMachineName: string): void {
+    const runs = this.dataBucket.arnForObjects("runs/*");
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:GetObject", "s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+        resources: [runs],
+      }),
+    );
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["states:StartExecution"],
+        resources: [
+          this.formatArn({
+            service: "states",
+            resource: "stateMachine",
+            resourceName: stateMachineName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    const executions = this.formatArn({
+      service: "states",
+      resource: "execution",
+      resourceName: `${stateMachineName}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["states:DescribeExecution", "states:StopExecution"],
+        resources: [executions],
+      }),
+    );
+    const policy = this.stateMachine.role.node.tryFindChild("DefaultPolicy");
+    if (!policy) return;
+    const dataBucketId = this.getLogicalId(this.dataBucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${dataBucketId}.Arn>/runs/*]`,
+      reason:
+        "The Distributed Map reads each run's client list and writes its outcomes under runs/{run_id}/.",
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}/*]`,
+      reason: "Child executions of the Distributed Map are named by Step Functions at run time.",
+    });
+  }
+
   private acknowledgeObjectWildcards(
     fn: VectoraFunction,
     scopes: ReadonlyArray<readonly [s3.Bucket, string]>,

@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import { z } from "zod";
 import { type ExecutionInput, type Run, RunSchema } from "./execution-input.ts";
+import { ResultWriterDetailsSchema, readMapResults } from "./map-results.ts";
 import { addRunMetrics } from "./run-metrics.ts";
 import type { Runtime } from "./runtime.ts";
 
@@ -26,11 +27,15 @@ const ClientSuccessSchema = z.looseObject({
   failing_sources: z.array(z.string()).default([]),
 });
 
+const BranchOutcomeSchema = z.union([ClientSuccessSchema, ClientFailureSchema]);
+
 export const AggregateEventSchema = z.object({
   run: RunSchema,
+  /** Set by a Distributed Map: the branch outcomes are in S3 rather than in `results`. */
+  result_writer: ResultWriterDetailsSchema.optional(),
   /** Inactive clients the scan skipped. */
   skipped: z.array(z.string()),
-  results: z.array(z.union([ClientSuccessSchema, ClientFailureSchema])),
+  results: z.array(BranchOutcomeSchema).default([]),
 });
 export type AggregateEvent = z.infer<typeof AggregateEventSchema>;
 
@@ -199,7 +204,13 @@ async function sourcesHealth(runId: string, rt: Runtime): Promise<SourceHealth[]
  * Writes `runs/{run_id}/summary.json` (every client, every failure, every source's health) unless dry run,
  * publishes the run's metrics, and returns the compact summary that ends the execution.
  */
-export async function aggregateStats(event: AggregateEvent, runtime: Runtime): Promise<RunSummary> {
+export async function aggregateStats(input: AggregateEvent, runtime: Runtime): Promise<RunSummary> {
+  const event = input.result_writer
+    ? {
+        ...input,
+        results: z.array(BranchOutcomeSchema).parse(await readMapResults(runtime.store, input.result_writer)),
+      }
+    : input;
   const rt: Runtime = {
     ...runtime,
     logger: runtime.logger.createChild({ persistentKeys: { run_id: event.run.run_id } }),

@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import { CLIENTS_PREFIX, clientIdFromKey, parseClientConfig } from "./client-config.ts";
+import { clientListJsonl, clientListKey } from "./client-list.ts";
 import {
   type ExecutionInput,
   makeRunId,
@@ -17,7 +18,9 @@ export interface ListClientsEvent {
 
 export interface ClientsToRun {
   run: Run;
+  /** Empty when the list was written to S3 for a Distributed Map (see `clients_key`). */
   clients: { client_id: string }[];
+  clients_key?: string;
   /** Inactive clients of a scan, by id (ids only: the list can hold a thousand of them). */
   skipped: string[];
 }
@@ -44,7 +47,7 @@ export async function listClients(event: ListClientsEvent, rt: Runtime): Promise
     ...(input.run_id ? { rerun_of: input.run_id } : {}),
   };
   const named = namedClients(input);
-  if (named) return { run, clients: named.map((client_id) => ({ client_id })), skipped: [] };
+  if (named) return deliver({ run, clients: named.map((client_id) => ({ client_id })), skipped: [] }, rt);
 
   const keys = await rt.store.listKeys(rt.configBucket, CLIENTS_PREFIX);
   const candidates = keys
@@ -76,7 +79,18 @@ export async function listClients(event: ListClientsEvent, rt: Runtime): Promise
     clients: clients.length,
     skipped: skipped.length,
   });
-  return { run, clients, skipped };
+  return deliver({ run, clients, skipped }, rt);
+}
+
+/**
+ * A Distributed Map reads its items from S3, so the list goes there, even on a dry run: it is the run's
+ * own input, not data.
+ */
+async function deliver(result: ClientsToRun, rt: Runtime): Promise<ClientsToRun> {
+  if (rt.clientList === "state") return result;
+  const key = clientListKey(result.run.run_id);
+  await rt.store.putText(rt.dataBucket, key, clientListJsonl(result.clients), "application/x-ndjson");
+  return { ...result, clients: [], clients_key: key };
 }
 
 function namedClients(input: ExecutionInput): string[] | null {

@@ -12,6 +12,11 @@ export interface Runtime {
   dataBucket: string;
   fetchPolicy: Partial<FetchPolicy>;
   logger: Logger;
+  /**
+   * Where list-clients puts the run's clients: in the state (inline Map) or in S3 as JSON Lines for a
+   * Distributed Map's ItemReader (CDK context mapMode=distributed sets VECTORA_CLIENT_LIST=s3).
+   */
+  clientList: "state" | "s3";
   /** CloudWatch metrics (EMF); absent in local runs, whose summary is printed instead. */
   metrics?: Metrics;
   now: () => Date;
@@ -21,6 +26,7 @@ const LambdaEnvSchema = z.object({
   CONFIG_BUCKET: z.string().min(3),
   DATA_BUCKET: z.string().min(3),
   VECTORA_ENV: z.string().min(1).default("dev"),
+  VECTORA_CLIENT_LIST: z.enum(["state", "s3"]).default("state"),
 });
 
 /**
@@ -38,6 +44,7 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv = process.env): Runtime {
     configBucket: parsed.data.CONFIG_BUCKET,
     dataBucket: parsed.data.DATA_BUCKET,
     fetchPolicy: { allowPrivateNetwork: false },
+    clientList: parsed.data.VECTORA_CLIENT_LIST,
     logger: new Logger(),
     metrics: new Metrics({ defaultDimensions: { environment: parsed.data.VECTORA_ENV } }),
     now: () => new Date(),

@@ -15,6 +15,11 @@ export interface StoredText {
   etag: string | null;
 }
 
+export interface WriteCondition {
+  ifMatch?: string | null;
+  ifNoneMatch?: "*";
+}
+
 /** The write lost a race with another writer (conditional PUT refused); re-read and merge again. */
 export class WriteConflictError extends Error {
   override readonly name = "WriteConflict";
@@ -71,17 +76,22 @@ export class S3Store {
    * Writes JSON. `ifMatch` (an ETag) or `ifNoneMatch: "*"` make it a conditional write, so two writers
    * merging the same object can't silently drop each other's items.
    */
-  async putJson(
+  async putJson(bucket: string, key: string, value: unknown, condition: WriteCondition = {}): Promise<void> {
+    await this.putText(bucket, key, `${JSON.stringify(value, null, 2)}\n`, "application/json", condition);
+  }
+
+  async putText(
     bucket: string,
     key: string,
-    value: unknown,
-    condition: { ifMatch?: string | null; ifNoneMatch?: "*" } = {},
+    body: string,
+    contentType: string,
+    condition: WriteCondition = {},
   ): Promise<void> {
     const input: PutObjectCommandInput = {
       Bucket: bucket,
       Key: key,
-      Body: `${JSON.stringify(value, null, 2)}\n`,
-      ContentType: "application/json; charset=utf-8",
+      Body: body,
+      ContentType: `${contentType}; charset=utf-8`,
     };
     if (condition.ifMatch) input.IfMatch = condition.ifMatch;
     else if (condition.ifNoneMatch) input.IfNoneMatch = condition.ifNoneMatch;

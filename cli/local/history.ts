@@ -24,6 +24,12 @@ const STATE_TYPE_PREFIX: Record<string, string> = {
   Wait: "Wait",
 };
 
+/** Every Task of the definition goes through `arn:aws:states:::lambda:invoke`; AWS names it so. */
+const LAMBDA_INVOKE = { resourceType: "lambda", resource: "invoke" };
+
+/** Key of the root chain in the per-chain maps; iterations use their index. */
+const ROOT = -1;
+
 function json(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
@@ -31,19 +37,30 @@ function json(value: unknown): string {
 /**
  * Converts the interpreter's event log to GetExecutionHistory events. Events of a Map iteration chain
  * through previousEventId within that iteration, as in AWS, which is how `history` groups them by client.
+ *
+ * The interpreter reports a failed attempt as StateFailed, then StateRetried (before the next attempt) or
+ * StateCaught (before the Catch's next state). AWS reports each attempt as TaskScheduled, TaskStarted and
+ * TaskSucceeded or TaskFailed, and a caught failure as the TaskFailed followed by TaskStateExited. So
+ * StateFailed alone becomes a TaskFailed, StateRetried opens the next attempt, and StateCaught adds nothing:
+ * one failed attempt is one TaskFailed.
  */
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
-  private lastRoot = 0;
-  private lastInIteration = new Map<number, number>();
+  private last = new Map<number, number>();
+  /** Chains whose current Task attempt failed (no TaskSucceeded when the state exits after a Catch). */
+  private attemptFailed = new Set<number>();
 
-  private push(type: string, timestamp: number, details: Record<string, unknown>, index?: number): void {
+  private push(type: string, timestamp: number, details: Record<string, unknown>, chain = ROOT): void {
     const id = this.events.length + 1;
-    const previousEventId =
-      index === undefined ? this.lastRoot : (this.lastInIteration.get(index) ?? this.lastRoot);
+    const previousEventId = this.last.get(chain) ?? this.last.get(ROOT) ?? 0;
     this.events.push({ id, previousEventId, timestamp: new Date(timestamp).toISOString(), type, ...details });
-    if (index === undefined) this.lastRoot = id;
-    else this.lastInIteration.set(index, id);
+    this.last.set(chain, id);
+  }
+
+  private startAttempt(timestamp: number, chain: number): void {
+    this.attemptFailed.delete(chain);
+    this.push("TaskScheduled", timestamp, { taskScheduledEventDetails: { ...LAMBDA_INVOKE } }, chain);
+    this.push("TaskStarted", timestamp, { taskStartedEventDetails: { ...LAMBDA_INVOKE } }, chain);
   }
 
   record(event: EventLog): void {
@@ -57,6 +74,8 @@ export class HistoryRecorder {
       parentState?: { name: string };
     };
     const prefix = e.state ? (STATE_TYPE_PREFIX[e.state.type] ?? e.state.type) : "";
+    const isTask = e.state?.type === "Task";
+    const chain = e.index ?? ROOT;
     switch (e.type) {
       case "ExecutionStarted":
         this.push(e.type, e.timestamp, { executionStartedEventDetails: { input: json(e.input) } });
@@ -74,46 +93,64 @@ export class HistoryRecorder {
           `${prefix}StateEntered`,
           e.timestamp,
           { stateEnteredEventDetails: { name: e.state?.name, input: json(e.state?.input) } },
-          e.index,
+          chain,
         );
+        if (isTask) this.startAttempt(e.timestamp, chain);
         break;
       case "StateExited":
+        if (isTask && !this.attemptFailed.has(chain)) {
+          this.push("TaskSucceeded", e.timestamp, { taskSucceededEventDetails: { ...LAMBDA_INVOKE } }, chain);
+        }
+        if (e.state?.type === "Map") this.push("MapStateSucceeded", e.timestamp, {}, chain);
+        this.attemptFailed.delete(chain);
         this.push(
           `${prefix}StateExited`,
           e.timestamp,
           { stateExitedEventDetails: { name: e.state?.name, output: json(e.state?.output) } },
-          e.index,
+          chain,
         );
         break;
-      case "StateRetried":
       case "StateFailed":
-      case "StateCaught":
-        if (e.state?.type === "Task") {
+        if (isTask) {
+          this.attemptFailed.add(chain);
           this.push(
             "TaskFailed",
             e.timestamp,
             {
               taskFailedEventDetails: {
-                resourceType: "lambda",
-                resource: "invoke",
+                ...LAMBDA_INVOKE,
                 error: e.Error ?? "States.TaskFailed",
                 cause: String(e.Cause ?? ""),
               },
             },
-            e.index,
+            chain,
           );
+        } else if (e.state?.type === "Map") {
+          this.push("MapStateFailed", e.timestamp, {}, chain);
         }
         break;
+      case "StateRetried":
+        if (isTask) this.startAttempt(e.timestamp, chain);
+        break;
       case "MapIterationStarted":
+        this.last.delete(e.index ?? ROOT);
+        this.push(
+          e.type,
+          e.timestamp,
+          { mapIterationEventDetails: { name: e.parentState?.name, index: e.index } },
+          e.index,
+        );
+        break;
       case "MapIterationSucceeded":
       case "MapIterationFailed":
-        this.lastInIteration.delete(e.index ?? -1);
-        this.push(e.type, e.timestamp, {
-          mapIterationEventDetails: { name: e.parentState?.name, index: e.index },
-        });
-        if (e.type === "MapIterationStarted" && e.index !== undefined) {
-          this.lastInIteration.set(e.index, this.events.length);
-        }
+        this.push(
+          e.type,
+          e.timestamp,
+          { mapIterationEventDetails: { name: e.parentState?.name, index: e.index } },
+          e.index,
+        );
+        this.last.delete(e.index ?? ROOT);
+        this.attemptFailed.delete(e.index ?? ROOT);
         break;
       default:
         break;

@@ -21,6 +21,15 @@ import { uploadConfigs } from "./upload-configs.ts";
 
 export const ASL_PATH = join(import.meta.dirname, "..", "..", "statemachine", "ingest.asl.json");
 
+/** A client's branch as it ends: its status, new items when it succeeded, error when it failed. */
+export interface ClientDone {
+  client_id: string;
+  status: string;
+  items_new?: number;
+  duration_ms?: number;
+  error?: string;
+}
+
 export interface LocalRunOptions {
   /** Folder laid out like the config bucket. */
   configsDir: string;
@@ -36,12 +45,7 @@ export interface LocalRunOptions {
   executionName?: string;
   now?: () => Date;
   /** Called as each client's branch ends, for progress lines. */
-  onClientDone?: (result: {
-    client_id: string;
-    status: string;
-    items_new?: number;
-    duration_ms?: number;
-  }) => void;
+  onClientDone?: (result: ClientDone) => void;
 }
 
 export interface LocalRunResult {
@@ -85,6 +89,7 @@ export function localRuntime(
     configBucket: LOCAL_CONFIG_BUCKET,
     dataBucket: LOCAL_DATA_BUCKET,
     fetchPolicy: { ...opts.fetchPolicy, allowPrivateNetwork: opts.allowPrivateNetwork ?? false },
+    clientList: "state",
     logger: new Logger({ serviceName: "vectora-ingest", logLevel: localLogLevel() }),
     now: opts.now ?? (() => new Date()),
   } satisfies Runtime;
@@ -134,10 +139,11 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunResult> {
       },
     });
     const recorder = new HistoryRecorder();
+    const progress = opts.onClientDone ? clientProgress(opts.onClientDone) : undefined;
     const recording = (async () => {
       for await (const event of execution.eventLogs) {
         recorder.record(event);
-        if (opts.onClientDone) reportProgress(event, opts.onClientDone);
+        progress?.(event);
       }
     })();
     let status: LocalRunResult["status"] = "SUCCEEDED";
@@ -161,11 +167,48 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunResult> {
   }
 }
 
-function reportProgress(event: unknown, onClientDone: NonNullable<LocalRunOptions["onClientDone"]>): void {
-  const e = event as { type: string; output?: unknown; Error?: string };
-  if (e.type !== "MapIterationSucceeded" || !e.output || typeof e.output !== "object") return;
-  const out = e.output as { client_id: string; status: string; items_new?: number; duration_ms?: number };
-  onClientDone(out);
+/**
+ * Reports each branch as it ends, failed ones included: a caught failure ends the iteration with the
+ * `Record client failure` output, an uncaught one ends it with MapIterationFailed.
+ */
+function clientProgress(onClientDone: (result: ClientDone) => void) {
+  const started = new Map<number, { at: number; client_id: string }>();
+  return (event: unknown): void => {
+    const e = event as {
+      type: string;
+      index?: number;
+      timestamp: number;
+      input?: unknown;
+      output?: unknown;
+      Error?: string;
+    };
+    const index = e.index ?? -1;
+    if (e.type === "MapIterationStarted") {
+      const input = e.input as { client_id?: unknown } | null;
+      started.set(index, { at: e.timestamp, client_id: String(input?.client_id ?? `#${index}`) });
+      return;
+    }
+    if (e.type !== "MapIterationSucceeded" && e.type !== "MapIterationFailed") return;
+    const start = started.get(index);
+    const elapsed = start ? e.timestamp - start.at : undefined;
+    if (e.type === "MapIterationFailed") {
+      onClientDone({
+        client_id: start?.client_id ?? `#${index}`,
+        status: "failed",
+        error: e.Error,
+        duration_ms: elapsed,
+      });
+      return;
+    }
+    const out = (e.output ?? {}) as Partial<ClientDone>;
+    onClientDone({
+      client_id: out.client_id ?? start?.client_id ?? `#${index}`,
+      status: out.status ?? "succeeded",
+      ...(out.items_new === undefined ? {} : { items_new: out.items_new }),
+      ...(out.error === undefined ? {} : { error: out.error }),
+      duration_ms: out.duration_ms ?? elapsed,
+    });
+  };
 }
 
 /** `history/{execution name}.json` plus `history/latest.json`, both {executionArn, events}. */

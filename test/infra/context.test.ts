@@ -14,7 +14,17 @@ describe("readIngestContext", () => {
       scheduleExpression: "cron(0 6 ? * MON-FRI *)",
       scheduleTimezone: "Europe/Paris",
       maxConcurrency: 10,
+      mapMode: "inline",
     });
+  });
+
+  it("allows more than 40 concurrent clients only with a Distributed Map", () => {
+    expect(() => contextOf({ maxConcurrency: 100 })).toThrow(/maxConcurrency: at most 40 with an inline Map/);
+    expect(contextOf({ maxConcurrency: "100", mapMode: "distributed" })).toMatchObject({
+      maxConcurrency: 100,
+      mapMode: "distributed",
+    });
+    expect(() => contextOf({ mapMode: "parallel" })).toThrow(/mapMode/);
   });
 
   it("coerces numbers given as strings, as `cdk -c maxConcurrency=25` passes them", () => {

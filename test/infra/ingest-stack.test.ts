@@ -249,9 +249,9 @@ describe("IngestStack S3 permissions", () => {
     ]);
   });
 
-  it("aggregate-stats writes runs/ only and reads state/ of the data bucket", () => {
+  it("aggregate-stats reads and writes runs/ of the data bucket only", () => {
     expect(resourcesFor("aggregate-stats", "s3:PutObject")).toEqual([`<${dataBucket}.Arn>/runs/*`]);
-    expect(resourcesFor("aggregate-stats", "s3:GetObject")).toEqual([`<${dataBucket}.Arn>/state/*`]);
+    expect(resourcesFor("aggregate-stats", "s3:GetObject")).toEqual([`<${dataBucket}.Arn>/runs/*`]);
     expect(JSON.stringify(statementsOf("aggregate-stats"))).not.toContain(configBucket);
   });
 

@@ -138,7 +138,8 @@ describe("faults", () => {
     const result = await ws.run({ scheduled_time: WINDOW_END, dry_run: true });
     expect(result.status).toBe("FAILED");
     const failed = result.history.find((e) => e.type === "TaskFailed");
-    expect((failed?.taskFailedEventDetails as { cause: string }).cause).toContain("huge: too_large");
+    const details = failed?.taskFailedEventDetails as { cause: string } | undefined;
+    expect(details?.cause).toContain("huge: too_large");
     const trace = server.traces.find((t) => t.path === "/huge.xml");
     await trace?.closed;
     expect(trace?.bytesWritten).toBeLessThan(64 * 1024 * 1024);

@@ -1,0 +1,95 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { build, type Metafile } from "esbuild";
+import { BUNDLING, PROJECT_ROOT } from "../../infra/lambda-defaults.ts";
+
+/** Libraries that parse XML or HTML: they belong to ingest-client only. */
+export const PARSER_LIBRARIES = ["rss-parser", "cheerio", "xml2js", "htmlparser2", "parse5", "sax"] as const;
+
+export interface BundleSize {
+  lambda: string;
+  /** The minified index.mjs, source map not counted. */
+  bytes: number;
+  sourceMapBytes: number;
+  /** Parser libraries with code in the bundle, and how many bytes of output each contributes. */
+  parserLibraries: { name: string; bytes: number }[];
+  /** The five packages that weigh most in the output. */
+  heaviestPackages: { name: string; bytes: number }[];
+}
+
+const PACKAGE = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//;
+
+function packageOf(input: string): string {
+  // The last node_modules segment names the package whose code it is (nested copies included).
+  const parts = input.split("node_modules/");
+  if (parts.length < 2) return "(project)";
+  const match = PACKAGE.exec(`node_modules/${parts.at(-1)}`);
+  return match?.[1] ?? "(project)";
+}
+
+function bytesByPackage(output: Metafile["outputs"][string]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const name = packageOf(input);
+    sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
+  }
+  return sizes;
+}
+
+/**
+ * Bundles one handler with the options the CDK stack gives NodejsFunction (infra/lambda-defaults.ts), in
+ * memory. Only the options CDK turns into esbuild flags are mapped; Docker and asset options do not apply.
+ */
+export async function bundleSize(lambda: string): Promise<BundleSize> {
+  const bundling = BUNDLING ?? {};
+  const outfile = join(PROJECT_ROOT, ".bench-bundle", lambda, "index.mjs");
+  const result = await build({
+    entryPoints: [join(PROJECT_ROOT, "lambdas", lambda, "index.ts")],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    write: false,
+    metafile: true,
+    outfile,
+    format: bundling.format === "esm" ? "esm" : "cjs",
+    target: bundling.target,
+    platform: "node",
+    mainFields: bundling.mainFields,
+    minify: bundling.minify,
+    sourcemap: bundling.sourceMap ? true : undefined,
+    sourcesContent: bundling.sourcesContent,
+    banner: bundling.banner ? { js: bundling.banner } : undefined,
+    external: bundling.externalModules,
+    logLevel: "silent",
+  });
+  const js = result.outputFiles.find((f) => f.path.endsWith(".mjs") || f.path.endsWith(".js"));
+  const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
+  const output = Object.entries(result.metafile.outputs).find(([path]) => !path.endsWith(".map"))?.[1];
+  if (!js || !output) throw new Error(`esbuild produced no JavaScript for ${lambda}`);
+  const sizes = bytesByPackage(output);
+  const parserLibraries = PARSER_LIBRARIES.filter((name) => sizes.has(name)).map((name) => ({
+    name,
+    bytes: sizes.get(name) ?? 0,
+  }));
+  const heaviestPackages = [...sizes.entries()]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+  return {
+    lambda,
+    bytes: js.contents.byteLength,
+    sourceMapBytes: map?.contents.byteLength ?? 0,
+    parserLibraries,
+    heaviestPackages,
+  };
+}
+
+export async function bundleSizes(): Promise<BundleSize[]> {
+  const dirs = await readdir(join(PROJECT_ROOT, "lambdas"), { withFileTypes: true });
+  const lambdas = dirs
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  const sizes: BundleSize[] = [];
+  for (const lambda of lambdas) sizes.push(await bundleSize(lambda));
+  return sizes;
+}
