@@ -1,5 +1,5 @@
 import type { HistoryEvent } from "./local/history.ts";
-import { formatTable } from "./run-report.ts";
+import { formatTable } from "./table.ts";
 
 /** One client of a run, from the events of its Map iteration. */
 export interface ClientReport {

@@ -7,6 +7,7 @@ import { history } from "./commands/history.ts";
 import { rerun } from "./commands/rerun.ts";
 import { start } from "./commands/start.ts";
 import { validate } from "./commands/validate.ts";
+import { formatHistoryReport, historyReport } from "./history-report.ts";
 import type { Io } from "./io.ts";
 import { runDemo } from "./local/demo.ts";
 import {
@@ -18,7 +19,6 @@ import {
 } from "./local/run-local.ts";
 import { LOCAL_DATA_BUCKET, startLocalS3 } from "./local/s3-server.ts";
 import { storedItems } from "./local/stored-items.ts";
-import { clientRows, formatClientTable } from "./run-report.ts";
 import { UsageError } from "./usage-error.ts";
 
 export type { Io } from "./io.ts";
@@ -87,26 +87,7 @@ function report(result: LocalRunResult, asJson: boolean, dataDir: string, io: Io
     );
     return result.status === "SUCCEEDED" ? 0 : 1;
   }
-  const rows = clientRows(result.history);
-  if (rows.length > 0) io.out(formatClientTable(rows));
-  if (result.status === "SUCCEEDED") {
-    const summary = result.output as {
-      run_id: string;
-      status: string;
-      totals: Record<string, number>;
-      rerun_input: unknown;
-    };
-    const t = summary.totals;
-    io.out(
-      `\nrun ${summary.run_id}: ${summary.status} — ${t.clients_succeeded}/${t.clients} clients succeeded, ` +
-        `${t.clients_skipped} skipped (inactive), ${t.items_new} new items, ` +
-        `sources ok ${t.sources_ok}, not modified ${t.sources_not_modified}, failed ${t.sources_failed}`,
-    );
-    if (summary.rerun_input)
-      io.out(`re-run the failed clients with input: ${JSON.stringify(summary.rerun_input)}`);
-  } else {
-    io.out(`\nexecution FAILED: ${result.error}: ${result.cause}`);
-  }
+  io.out(formatHistoryReport(historyReport(result.history, result.executionArn)));
   io.out(`data: ${dataDir}   history: ${result.historyFile}`);
   return result.status === "SUCCEEDED" ? 0 : 1;
 }

@@ -21,8 +21,12 @@ import {
   sourcesStateKey,
 } from "./source-state.ts";
 
-/** All of a client's sources are in flight together up to this bound; politeness per host is the Fetcher's. */
-const SOURCE_CONCURRENCY = 8;
+/**
+ * All of a client's sources are in flight together (the run waits for the slowest source, not a sum of
+ * waves); the bound only keeps a client with hundreds of sources from opening hundreds of sockets.
+ * Politeness to each publisher is the Fetcher's per-host limit.
+ */
+const MAX_SOURCES_IN_FLIGHT = 64;
 
 /** A client with sources, all of which failed: the branch fails so the run shows it, after state is saved. */
 export class AllSourcesFailedError extends Error {
@@ -201,7 +205,7 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
   ]);
 
   const fetcher = new Fetcher(rt.fetchPolicy);
-  const limit = pLimit(SOURCE_CONCURRENCY);
+  const limit = pLimit(MAX_SOURCES_IN_FLIGHT);
   const results = await Promise.all(
     resolved.sources.map((source) =>
       limit(async () => ({

@@ -1,3 +1,4 @@
+import { formatTable } from "../../cli/table.ts";
 import type { BundleSize } from "./bundle-size.ts";
 import type { IngestRunMetrics } from "./ingest-scenario.ts";
 import type { ParseThroughput } from "./parse-throughput.ts";
@@ -141,16 +142,6 @@ export function evaluateTargets(r: Omit<BenchReport, "targets">): Target[] {
   ];
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 
@@ -169,7 +160,7 @@ export function formatReport(r: BenchReport): string {
     mib(f.peakRssBytes),
   ];
   const p = r.parse;
-  const scenarios = table(
+  const scenarios = formatTable(
     [
       "scenario",
       "clients x sources",
@@ -202,7 +193,7 @@ export function formatReport(r: BenchReport): string {
       ],
     ],
   );
-  const bundles = table(
+  const bundles = formatTable(
     ["lambda", "bundle", "source map", "parser libraries", "heaviest packages"],
     r.bundles.map((b) => [
       b.lambda,
@@ -214,7 +205,7 @@ export function formatReport(r: BenchReport): string {
       b.heaviestPackages.map((l) => `${l.name} ${kb(l.bytes)}`).join(", "),
     ]),
   );
-  const targets = table(
+  const targets = formatTable(
     ["target", "measured", "limit", "result"],
     r.targets.map((t) => [`(${t.id}) ${t.description}`, t.measured, t.limit, t.met ? "met" : "NOT MET"]),
   );

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clientRows } from "../../cli/run-report.ts";
+import { historyReport } from "../../cli/history-report.ts";
 import { ExecutionInputSchema } from "../../shared/execution-input.ts";
 import {
   createWorkspace,
@@ -120,8 +120,8 @@ describe("the ingest workflow, run locally over the real ASL", () => {
       clients_skipped: 1,
     });
     expect(
-      clientRows(result.history)
-        .map((r) => r.client_id)
+      historyReport(result.history)
+        .clients.map((r) => r.client_id)
         .sort(),
     ).toEqual(["alpha", "beta"]);
 
@@ -159,7 +159,7 @@ describe("the ingest workflow, run locally over the real ASL", () => {
     });
     const result = await ws.run({ client_id: "dormant", scheduled_time: WINDOW_END });
     expect(result.status).toBe("SUCCEEDED");
-    const rows = clientRows(result.history);
+    const rows = historyReport(result.history).clients;
     expect(rows.map((r) => [r.client_id, r.status, r.items_new])).toEqual([["dormant", "succeeded", 1]]);
     expect(await ws.items("alpha")).toEqual([]);
   });
@@ -276,7 +276,7 @@ describe("the ingest workflow, run locally over the real ASL", () => {
     expect(ExecutionInputSchema.safeParse(item).success).toBe(true);
     const rerun = await ws.run({ ...item, dry_run: false });
     expect(rerun.status).toBe("SUCCEEDED");
-    const rows = clientRows(rerun.history);
+    const rows = historyReport(rerun.history).clients;
     expect(rows).toHaveLength(1);
     expect(rows[0]?.client_id).toBe(item.client_id);
   });
