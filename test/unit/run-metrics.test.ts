@@ -1,0 +1,59 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { describe, expect, it } from "vitest";
+import { summarise } from "../../shared/aggregate-stats.ts";
+import { addRunMetrics } from "../../shared/run-metrics.ts";
+
+const RUN = {
+  run_id: "20261120T060000Z-sched",
+  started_at: "2026-11-20T06:00:01.000Z",
+  window_end: "2026-11-20T06:00:00.000Z",
+  options: { period_days: null, dry_run: false, force_refresh: false, ingestion_mode: "balanced" as const },
+};
+
+describe("run metrics", () => {
+  it("publishes ClientsFailed, ItemsNew and SourcesFailed per run in the namespace the alarms read", () => {
+    const summary = summarise(
+      {
+        run: RUN,
+        skipped: [],
+        results: [
+          {
+            client_id: "a",
+            status: "succeeded",
+            items_new: 7,
+            items_found: 12,
+            sources_ok: 3,
+            sources_not_modified: 0,
+            sources_empty: 0,
+            sources_failed: 2,
+            failing_sources: ["x"],
+          },
+          { client_id: "b", status: "failed", error: "ClientNotFound", cause: "no config" },
+        ],
+      },
+      null,
+    );
+    const metrics = new Metrics({
+      namespace: "VectoraIngest",
+      serviceName: "vectora-ingest",
+      defaultDimensions: { environment: "prod" },
+    });
+    addRunMetrics(metrics, summary);
+    const emf = metrics.serializeMetrics() as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
+    };
+    expect(emf._aws.CloudWatchMetrics[0]?.Namespace).toBe("VectoraIngest");
+    expect(emf._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(
+      expect.arrayContaining(["service", "environment"]),
+    );
+    expect(emf).toMatchObject({
+      service: "vectora-ingest",
+      environment: "prod",
+      ClientsFailed: 1,
+      ClientsSucceeded: 1,
+      ItemsNew: 7,
+      SourcesFailed: 2,
+      SourcesFailingRepeatedly: 1,
+    });
+  });
+});
