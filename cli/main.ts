@@ -1,13 +1,17 @@
 import "../shared/polyfills.ts";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { ClientIdSchema } from "../shared/client-config.ts";
 import { InvalidInputError } from "../shared/errors.ts";
+import { CATALOG_KEY, parseSourceCatalog } from "../shared/source-catalog.ts";
+import { formatProblem } from "../shared/validation.ts";
 import { history } from "./commands/history.ts";
 import { rerun } from "./commands/rerun.ts";
 import { start } from "./commands/start.ts";
 import { validate } from "./commands/validate.ts";
 import { formatHistoryReport, historyReport } from "./history-report.ts";
+import { executionInputFrom } from "./input-arg.ts";
 import type { Io } from "./io.ts";
 import { runDemo } from "./local/demo.ts";
 import {
@@ -32,7 +36,7 @@ const HELP = `vectora — multi-client news ingestion (AWS Step Functions), runn
 Usage:
   vectora demo [--data DIR] [--json]
       Run the bundled example clients over recorded feeds and pages, offline.
-  vectora run --configs DIR --data DIR [--input JSON] [--json] [--allow-private-network]
+  vectora run --configs DIR --data DIR [--client ID ...] [--input JSON] [--json] [--allow-private-network]
       Run statemachine/ingest.asl.json locally. DIR for --configs is laid out like the config bucket
       (clients/*.yaml, canonical/sources/source_catalog.yaml); --data holds the local S3 data and histories.
   vectora items --data DIR --client ID
@@ -55,20 +59,23 @@ Usage:
 Exit status: 0 ok (an execution that succeeded, even with failed clients), 1 failure (an execution or a
 file that failed), 2 usage or config error.`;
 
-function parseInput(raw: string | undefined): JSONValue {
-  if (raw === undefined) return {};
-  try {
-    return JSON.parse(raw) as JSONValue;
-  } catch (err) {
-    throw new UsageError(`--input is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 async function requireDir(path: string, flag: string): Promise<string> {
   const full = resolve(path);
   const info = await stat(full).catch(() => null);
   if (!info?.isDirectory()) throw new UsageError(`${flag} ${path}: not a directory`);
   return full;
+}
+
+/**
+ * Every client reads the catalog: a missing or invalid one is a configuration error of the whole folder
+ * (exit 2), found before the run rather than as one failure per client.
+ */
+async function requireCatalog(configsDir: string): Promise<void> {
+  const file = join(configsDir, ...CATALOG_KEY.split("/"));
+  const text = await readFile(file, "utf8").catch(() => null);
+  if (text === null) throw new UsageError(`--configs ${configsDir}: no ${CATALOG_KEY}`);
+  const parsed = parseSourceCatalog(CATALOG_KEY, text);
+  if (!parsed.ok) throw new UsageError(parsed.problems.map(formatProblem).join("\n"));
 }
 
 function report(result: LocalRunResult, asJson: boolean, dataDir: string, io: Io): number {
@@ -214,7 +221,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       input: { type: "string" },
       json: { type: "boolean", default: false },
       "allow-private-network": { type: "boolean", default: false },
-      client: { type: "string" },
+      client: { type: "string", multiple: true },
     },
     strict: true,
   });
@@ -227,23 +234,30 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case "run": {
       if (!values.configs || !values.data) throw new UsageError("run needs --configs DIR and --data DIR");
       const configsDir = await requireDir(values.configs, "--configs");
+      const input = executionInputFrom(values.input, values.client ?? []);
+      await requireCatalog(configsDir);
       const dataDir = resolve(values.data);
       const result = await runLocal({
         configsDir,
         dataDir,
-        input: parseInput(values.input),
+        input,
         allowPrivateNetwork: values["allow-private-network"],
         onClientDone: progress(io, values.json),
       });
       return report(result, values.json, dataDir, io);
     }
     case "items": {
-      if (!values.data || !values.client) throw new UsageError("items needs --data DIR and --client ID");
+      const [clientId, ...others] = values.client ?? [];
+      if (!values.data || !clientId || others.length > 0) {
+        throw new UsageError("items needs --data DIR and one --client ID");
+      }
+      if (!ClientIdSchema.safeParse(clientId).success)
+        throw new UsageError(`--client ${clientId}: not a client id`);
       const dataDir = await requireDir(values.data, "--data");
       const s3 = await startLocalS3(join(dataDir, "s3"));
       try {
         const rt = localRuntime(s3, {});
-        for (const item of await storedItems(rt.store, LOCAL_DATA_BUCKET, values.client))
+        for (const item of await storedItems(rt.store, LOCAL_DATA_BUCKET, clientId))
           io.out(JSON.stringify(item));
       } finally {
         await s3.close();

@@ -307,10 +307,6 @@ export class IngestStack extends Stack {
   }
 
   /**
-   * The object statements name `<bucket>/<prefix>*`: the prefix is the scope, the wildcard stands for
-   * the keys under it, which are only known at run time. Each finding is acknowledged by its exact id.
-   */
-  /**
    * A Distributed Map reads its items and writes its results in S3 itself, and starts, watches and stops
    * its child executions: the grants CDK's DistributedMap construct would add, scoped to this machine.
    */
@@ -361,6 +357,10 @@ export class IngestStack extends Stack {
     });
   }
 
+  /**
+   * The object statements name `<bucket>/<prefix>*`: the prefix is the scope, the wildcard stands for
+   * the keys under it, which are only known at run time. Each finding is acknowledged by its exact id.
+   */
   private acknowledgeObjectWildcards(
     fn: VectoraFunction,
     scopes: ReadonlyArray<readonly [s3.Bucket, string]>,

@@ -4,6 +4,7 @@ import { type ExecutionInput, type Run, RunSchema } from "./execution-input.ts";
 import { ResultWriterDetailsSchema, readMapResults } from "./map-results.ts";
 import { addRunMetrics } from "./run-metrics.ts";
 import type { Runtime } from "./runtime.ts";
+import { FAILING_STREAK } from "./source-state.ts";
 
 /** A branch that ended in `Record client failure`. */
 export const ClientFailureSchema = z.object({
@@ -50,6 +51,8 @@ export interface RunTotals {
   sources_not_modified: number;
   sources_empty: number;
   sources_failed: number;
+  /** Sources that failed FAILING_STREAK runs in a row or more, all clients counted. */
+  sources_failing_repeatedly: number;
 }
 
 /** At most this many failures are listed in the execution output; summary.json lists all of them. */
@@ -67,6 +70,7 @@ export interface RunSummary {
   failed_unlisted: number;
   /** Start an execution with this to re-run exactly the failed clients over the same window. */
   rerun_input: ExecutionInput | null;
+  /** The first MAX_LISTED_FAILURES of the repeatedly failing sources (totals count them all). */
   failing_sources: { client_id: string; source_key: string }[];
   summary_key: string | null;
 }
@@ -105,7 +109,16 @@ export function rerunInput(run: Run, clientIds: string[]): ExecutionInput {
   };
 }
 
-export function summarise(event: AggregateEvent, summaryKeyOrNull: string | null): RunSummary {
+/**
+ * The run's summary. `health` (from the branches' detail files) also covers clients whose every source
+ * failed, which return no result of their own; without it (a dry run writes no details) the repeatedly
+ * failing sources come from the succeeded clients' results.
+ */
+export function summarise(
+  event: AggregateEvent,
+  summaryKeyOrNull: string | null,
+  health: readonly SourceHealth[] | null = null,
+): RunSummary {
   const succeeded = event.results.filter(
     (r): r is z.infer<typeof ClientSuccessSchema> => r.status === "succeeded",
   );
@@ -122,7 +135,16 @@ export function summarise(event: AggregateEvent, summaryKeyOrNull: string | null
     sources_not_modified: sum((r) => r.sources_not_modified),
     sources_empty: sum((r) => r.sources_empty),
     sources_failed: sum((r) => r.sources_failed),
+    sources_failing_repeatedly: 0,
   };
+  const failing = health
+    ? health
+        .filter((h) => h.consecutive_failures >= FAILING_STREAK)
+        .map((h) => ({ client_id: h.client_id, source_key: h.source_key }))
+    : succeeded.flatMap((r) =>
+        r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })),
+      );
+  totals.sources_failing_repeatedly = failing.length;
   const allFailed = failed.length > 0 && failed.length === event.results.length;
   return {
     run_id: event.run.run_id,
@@ -142,9 +164,7 @@ export function summarise(event: AggregateEvent, summaryKeyOrNull: string | null
             failed.map((f) => f.client_id),
           )
         : null,
-    failing_sources: succeeded
-      .flatMap((r) => r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })))
-      .slice(0, MAX_LISTED_FAILURES),
+    failing_sources: failing.slice(0, MAX_LISTED_FAILURES),
     summary_key: summaryKeyOrNull,
   };
 }
@@ -216,7 +236,8 @@ export async function aggregateStats(input: AggregateEvent, runtime: Runtime): P
     logger: runtime.logger.createChild({ persistentKeys: { run_id: event.run.run_id } }),
   };
   const key = event.run.options.dry_run ? null : summaryKey(event.run.run_id);
-  const summary = summarise(event, key);
+  const health = key ? await sourcesHealth(event.run.run_id, rt) : null;
+  const summary = summarise(event, key, health);
   if (key) {
     await rt.store.putJson(rt.dataBucket, key, {
       ...summary,
@@ -227,7 +248,8 @@ export async function aggregateStats(input: AggregateEvent, runtime: Runtime): P
       failed_unlisted: 0,
       clients: event.results,
       skipped: event.skipped,
-      sources: await sourcesHealth(event.run.run_id, rt),
+      failing_sources: (health ?? []).filter((h) => h.consecutive_failures >= FAILING_STREAK),
+      sources: health,
     });
     if (rt.metrics) {
       addRunMetrics(rt.metrics, summary);

@@ -5,18 +5,31 @@ import { parseYamlFile } from "./yaml-file.ts";
 
 export const CLIENTS_PREFIX = "clients/";
 
+/**
+ * Exclude patterns run against every item of a client, so one that backtracks catastrophically would stall
+ * that client's Lambda: nested quantifiers such as `(a+)+` or `(\\w*)*` are refused, and so is length.
+ */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
+const MAX_PATTERN_LENGTH = 200;
+
 /** Word-boundary, case-insensitive regex source; checked to compile at validation time. */
-const PatternSchema = z.string().refine(
-  (p) => {
-    try {
-      new RegExp(p, "iu");
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "is not a valid regular expression" },
-);
+const PatternSchema = z
+  .string()
+  .max(MAX_PATTERN_LENGTH)
+  .refine(
+    (p) => {
+      try {
+        new RegExp(p, "iu");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "is not a valid regular expression" },
+  )
+  .refine((p) => !NESTED_QUANTIFIER.test(p), {
+    message: "nests a quantifier inside a repeated group, which can take exponential time",
+  });
 
 export const ContentFiltersSchema = z.looseObject({
   min_word_count: z.number().int().min(0).optional(),

@@ -27,6 +27,14 @@ export class StoreUnavailableError extends Error {
   override readonly name = "StoreUnavailable";
 }
 
+/**
+ * A stored object is not what it should be (not JSON, or not of its schema). Not transient: retrying reads
+ * the same bytes. Items are never overwritten when this happens; state files are started afresh.
+ */
+export class StoredDataInvalidError extends Error {
+  override readonly name = "StoredDataInvalid";
+}
+
 /** Names of the project's own errors that the state machine retries. */
 export const TRANSIENT_ERROR_NAMES = ["StoreUnavailable"] as const;
 

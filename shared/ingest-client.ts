@@ -1,7 +1,8 @@
 import pLimit from "p-limit";
+import { z } from "zod";
 import { type ClientConfig, clientConfigKey, loadClientConfig } from "./client-config.ts";
 import { dailyItemsKey, mergeDailyItems } from "./daily-items.ts";
-import { ClientNotFoundError } from "./errors.ts";
+import { CatalogInvalidError, ClientNotFoundError, StoredDataInvalidError } from "./errors.ts";
 import type { IngestItem } from "./execution-input.ts";
 import { Fetcher } from "./fetch-source.ts";
 import { type Candidate, ingestSource, type SourceReport, type SourceRunResult } from "./ingest-source.ts";
@@ -60,7 +61,8 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
 
 /** Why candidates did not become new items, for the per-client detail. */
 export interface DropCounts {
-  outside_window: number;
+  before_window: number;
+  after_window: number;
   undated: number;
   too_short: number;
   excluded: number;
@@ -82,23 +84,49 @@ async function readClientConfig(clientId: string, rt: Runtime): Promise<ClientCo
 
 async function readCatalog(rt: Runtime) {
   const stored = await rt.store.getText(rt.configBucket, CATALOG_KEY);
-  if (!stored) throw new ClientNotFoundError(`no source catalog at s3://${rt.configBucket}/${CATALOG_KEY}`);
+  if (!stored) throw new CatalogInvalidError(`no source catalog at s3://${rt.configBucket}/${CATALOG_KEY}`);
   return loadSourceCatalog(CATALOG_KEY, stored.text);
 }
 
-/** State files are bookkeeping, not deliverables: an unreadable one is logged and started afresh. */
-async function readState<T>(rt: Runtime, key: string, parse: (v: unknown) => T, empty: T): Promise<T> {
-  const stored = await rt.store.getJson(rt.dataBucket, key);
-  if (!stored) return empty;
+/**
+ * State files are bookkeeping, not deliverables: one that is not valid JSON or not of its schema is logged
+ * and started afresh (and replaced by this run's write), instead of failing the client on every run.
+ */
+async function readState<T>(rt: Runtime, key: string, schema: z.ZodType<T>, empty: T): Promise<T> {
   try {
-    return parse(stored.value);
+    const stored = await rt.store.getJson(rt.dataBucket, key);
+    return stored ? schema.parse(stored.value) : empty;
   } catch (err) {
-    rt.logger.warn("state file unreadable, starting afresh", { key, error: (err as Error).message });
+    if (!(err instanceof StoredDataInvalidError || err instanceof z.ZodError)) throw err;
+    rt.logger.warn("state file unreadable, starting afresh", { key, error: err.message.slice(0, 300) });
     return empty;
   }
 }
 
+function stateOrEmpty<T>(schema: z.ZodType<T>, empty: T): (stored: unknown) => T {
+  return (stored) => schema.safeParse(stored).data ?? empty;
+}
+
+/** The day's items are deliverables: never replaced when they can't be read, the client fails instead. */
+function storedItems(key: string): (stored: unknown) => Item[] {
+  return (stored) => {
+    if (stored === null) return [];
+    const parsed = ItemListSchema.safeParse(stored ?? "not JSON");
+    if (!parsed.success) {
+      throw new StoredDataInvalidError(
+        `${key} does not hold a list of items; left untouched: ${parsed.error.message.slice(0, 200)}`,
+      );
+    }
+    return parsed.data;
+  };
+}
+
 interface Selection {
+  /**
+   * Sources with entries this run set aside that a later run may want (newer than the window's end, or
+   * undated under strict): their validators must not advance, or the next run's 304 would hide them.
+   */
+  unfinished: Set<string>;
   items: Item[];
   /** The ledger keys of `items`, in the same order. */
   urlKeys: string[];
@@ -118,7 +146,8 @@ function selectItems(
   const filters = config.source_config.content_filters;
   const excludes = compileExcludePatterns(filters?.exclude_patterns ?? []);
   const dropped: DropCounts = {
-    outside_window: 0,
+    before_window: 0,
+    after_window: 0,
     undated: 0,
     too_short: 0,
     excluded: 0,
@@ -126,6 +155,7 @@ function selectItems(
     already_seen: 0,
   };
   const inRun = new Set<string>();
+  const unfinished = new Set<string>();
   const items: Item[] = [];
   const urlKeys: string[] = [];
   let found = 0;
@@ -145,12 +175,13 @@ function selectItems(
         continue;
       }
       const inWindow = windowVerdict(c.published_at, window, item.ingestion_mode);
-      if (inWindow === "outside_window") {
-        dropped.outside_window++;
+      if (inWindow === "after_window" || inWindow === "undated_dropped") {
+        dropped[inWindow === "after_window" ? "after_window" : "undated"]++;
+        unfinished.add(source.source_key);
         continue;
       }
-      if (inWindow === "undated_dropped") {
-        dropped.undated++;
+      if (inWindow === "before_window") {
+        dropped.before_window++;
         continue;
       }
       const verdict = contentVerdict(c.title, c.content, filters, excludes);
@@ -162,7 +193,7 @@ function selectItems(
       urlKeys.push(key);
     }
   }
-  return { items, urlKeys, dropped, found };
+  return { unfinished, items, urlKeys, dropped, found };
 }
 
 function toItem(c: Candidate, source: Source, ingestedAt: string): Item {
@@ -200,8 +231,8 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
   const catalog = await readCatalog(rt);
   const resolved = resolveSources(clientConfigKey(item.client_id), config, catalog);
   const [sourcesState, ledger] = await Promise.all([
-    readState(rt, sourcesStateKey(item.client_id), (v) => SourcesStateSchema.parse(v), { sources: {} }),
-    readState(rt, seenLedgerKey(item.client_id), (v) => SeenLedgerSchema.parse(v), { seen: {} }),
+    readState(rt, sourcesStateKey(item.client_id), SourcesStateSchema, { sources: {} }),
+    readState(rt, seenLedgerKey(item.client_id), SeenLedgerSchema, { seen: {} }),
   ]);
 
   const fetcher = new Fetcher(rt.fetchPolicy);
@@ -223,40 +254,55 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
 
   const now = rt.now();
   const selection = selectItems(results, item, config, ledger, now);
-  const nextState: SourcesState = { sources: { ...sourcesState.sources } };
-  const reports: SourceReport[] = results.map(({ source, run }) => {
-    const state = nextSourceState(sourcesState.sources[source.source_key], run.attempt);
-    nextState.sources[source.source_key] = state;
-    return {
-      ...run.report,
-      consecutive_failures: state.consecutive_failures,
-      last_success_at: state.last_success_at,
-      last_error_class: state.last_error_class,
-    };
-  });
+  // Validators of an unfinished source stay as they were (see Selection.unfinished).
+  const attempts = new Map(
+    results.map(({ source, run }) => [
+      source.source_key,
+      selection.unfinished.has(source.source_key)
+        ? { ...run.attempt, etag: null, lastModified: null, bodySha256: null }
+        : run.attempt,
+    ]),
+  );
+  const applyAttempts = (current: SourcesState): SourcesState => {
+    const sources = { ...current.sources };
+    for (const [key, attempt] of attempts) sources[key] = nextSourceState(current.sources[key], attempt);
+    return { sources };
+  };
 
   let added = selection.items.length;
+  let finalState = applyAttempts(sourcesState);
   if (!item.dry_run) {
     if (selection.items.length > 0) {
-      await rt.store.updateJson(
-        rt.dataBucket,
-        dailyItemsKey(item.client_id, item.window_end),
-        (v) => (v === null ? [] : ItemListSchema.parse(v)),
-        (existing) => {
-          const merged = mergeDailyItems(existing, selection.items);
-          added = merged.added;
-          return merged.items;
-        },
-      );
+      const itemsKey = dailyItemsKey(item.client_id, item.window_end);
+      await rt.store.updateJson(rt.dataBucket, itemsKey, storedItems(itemsKey), (existing) => {
+        const merged = mergeDailyItems(existing, selection.items);
+        added = merged.added;
+        return merged.items;
+      });
       await rt.store.updateJson(
         rt.dataBucket,
         seenLedgerKey(item.client_id),
-        (v) => (v === null ? { seen: {} } : SeenLedgerSchema.parse(v)),
+        stateOrEmpty(SeenLedgerSchema, { seen: {} }),
         (current) => recordSeen(current, selection.urlKeys, now),
       );
     }
-    await rt.store.putJson(rt.dataBucket, sourcesStateKey(item.client_id), nextState);
+    // Applied to the state as stored now, not as read at the start: an overlapping run's updates stay.
+    finalState = await rt.store.updateJson(
+      rt.dataBucket,
+      sourcesStateKey(item.client_id),
+      stateOrEmpty(SourcesStateSchema, { sources: {} }),
+      applyAttempts,
+    );
   }
+  const reports: SourceReport[] = results.map(({ source, run }) => {
+    const state = finalState.sources[source.source_key];
+    return {
+      ...run.report,
+      consecutive_failures: state?.consecutive_failures ?? 0,
+      last_success_at: state?.last_success_at ?? null,
+      last_error_class: state?.last_error_class ?? null,
+    };
+  });
 
   const count = (pred: (r: SourceReport) => boolean) => reports.filter(pred).length;
   const failing = reports.filter((r) => r.consecutive_failures >= FAILING_STREAK).map((r) => r.source_key);

@@ -31,7 +31,7 @@ export interface SourceReport {
   entries: number;
   /** Entries dropped because they had no usable http(s) link. */
   entries_without_link: number;
-  /** Article pages fetched to date undated entries. */
+  /** Article pages requested to date undated entries (failed requests included). */
   article_fetches: number;
   error: string | null;
   consecutive_failures: number;
@@ -68,12 +68,10 @@ async function dateFromArticlePages(candidates: Candidate[], opts: SourceRunOpti
   const undated = candidates
     .filter((c) => c.date_source === "none" && c.metadata.is_pdf !== true && !opts.isSeen(c.canonical))
     .slice(0, MAX_ARTICLE_FETCHES);
-  let fetched = 0;
   await Promise.all(
     undated.map(async (c) => {
       try {
         const res = await opts.fetcher.fetch({ url: c.url, kind: "page" });
-        fetched++;
         if (res.status !== "ok") return;
         const date = pageMetaDate(decodeBody(res.body, { contentType: res.contentType, kind: "html" }));
         if (date) {
@@ -85,14 +83,12 @@ async function dateFromArticlePages(candidates: Candidate[], opts: SourceRunOpti
       }
     }),
   );
-  return fetched;
+  return undated.length;
 }
 
+/** SourceSchema guarantees the URL its ingestion mode needs; "" only for a mode that is never fetched. */
 function sourceUrl(source: Source): string {
-  const url = source.ingestion_mode === "html" ? source.html_url : source.rss_url;
-  if (!url)
-    throw new Error(`source ${source.source_key} has no URL for ingestion_mode ${source.ingestion_mode}`);
-  return url;
+  return (source.ingestion_mode === "html" ? source.html_url : source.rss_url) ?? "";
 }
 
 /** A feed date wins; otherwise a date written in the text, then one in the URL; otherwise none. */

@@ -13,7 +13,13 @@ export function periodWindow(windowEnd: string, periodDays: number): Window {
   return { start: new Date(end.getTime() - periodDays * DAY_MS), end };
 }
 
-export type WindowVerdict = "in_window" | "outside_window" | "undated_kept" | "undated_dropped";
+/** `after_window`: newer than the window's end — a later run will want it (see ingest-client). */
+export type WindowVerdict =
+  | "in_window"
+  | "before_window"
+  | "after_window"
+  | "undated_kept"
+  | "undated_dropped";
 
 /**
  * A dated item counts when it falls in the window (a small future skew is tolerated: publishers' clocks and
@@ -28,7 +34,8 @@ export function windowVerdict(
   if (publishedAt === null) return mode === "strict" ? "undated_dropped" : "undated_kept";
   const t = new Date(publishedAt).getTime();
   const skewMs = DAY_MS;
-  return t >= window.start.getTime() && t <= window.end.getTime() + skewMs ? "in_window" : "outside_window";
+  if (t < window.start.getTime()) return "before_window";
+  return t <= window.end.getTime() + skewMs ? "in_window" : "after_window";
 }
 
 export function wordCount(text: string): number {
@@ -37,13 +44,11 @@ export function wordCount(text: string): number {
 
 /**
  * Compiles exclude patterns as whole-word, case-insensitive matches: "lai" matches "LAI" and "lai-based" but
- * never "claims". A pattern already written with \b keeps its own boundaries.
+ * never "claims". The boundary wraps the whole pattern, alternatives included ("lai|\\bfoo" still never
+ * matches "claims"); a pattern's own \\b are kept and harmless.
  */
 export function compileExcludePatterns(patterns: readonly string[]): RegExp[] {
-  return patterns.map((p) => {
-    const bounded = p.includes("\\b") ? p : `(?<![\\p{L}\\p{N}_])(?:${p})(?![\\p{L}\\p{N}_])`;
-    return new RegExp(bounded, "iu");
-  });
+  return patterns.map((p) => new RegExp(`(?<![\\p{L}\\p{N}_])(?:${p})(?![\\p{L}\\p{N}_])`, "iu"));
 }
 
 export type ContentVerdict =

@@ -1,4 +1,5 @@
 import pLimit from "p-limit";
+import { z } from "zod";
 import { CLIENTS_PREFIX, clientIdFromKey, parseClientConfig } from "./client-config.ts";
 import { clientListJsonl, clientListKey } from "./client-list.ts";
 import {
@@ -10,11 +11,13 @@ import {
 } from "./execution-input.ts";
 import type { Runtime } from "./runtime.ts";
 
-export interface ListClientsEvent {
-  input: unknown;
-  execution_name: string;
-  execution_start_time: string;
-}
+/** What `List clients` passes: the raw execution input and the execution's name and start time. */
+export const ListClientsEventSchema = z.object({
+  input: z.unknown(),
+  execution_name: z.string(),
+  execution_start_time: z.string(),
+});
+export type ListClientsEvent = z.infer<typeof ListClientsEventSchema>;
 
 export interface ClientsToRun {
   run: Run;

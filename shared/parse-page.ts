@@ -83,8 +83,9 @@ function itemDate(
 }
 
 /**
- * Items of a press-release list page by the source's declared selectors. Zero item matches on a page that
- * answered 200 is `selector_broken` (the site changed), never an empty news week.
+ * Items of a press-release list page by the source's declared selectors. Zero item matches (or items but
+ * no link in any of them) on a page that answered 200 is `selector_broken` (the site changed), never an
+ * empty news week.
  */
 export function parsePage(html: string, pageUrl: string, selectors: HtmlSelectors): PageEntry[] {
   const $ = cheerio.load(html);
@@ -117,5 +118,7 @@ export function parsePage(html: string, pageUrl: string, selectors: HtmlSelector
       isPdf,
     });
   }
+  // Items matched but not one link resolved: the link selector broke, which is not "no news" either.
+  if (entries.length === 0) throw new SelectorBrokenError(pageUrl, selectors.link);
   return entries;
 }

@@ -11,5 +11,5 @@ export function addRunMetrics(metrics: Metrics, summary: RunSummary): void {
   metrics.addMetric("ClientsSucceeded", MetricUnit.Count, t.clients_succeeded);
   metrics.addMetric("ItemsNew", MetricUnit.Count, t.items_new);
   metrics.addMetric("SourcesFailed", MetricUnit.Count, t.sources_failed);
-  metrics.addMetric("SourcesFailingRepeatedly", MetricUnit.Count, summary.failing_sources.length);
+  metrics.addMetric("SourcesFailingRepeatedly", MetricUnit.Count, t.sources_failing_repeatedly);
 }

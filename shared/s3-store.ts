@@ -8,7 +8,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { StoreUnavailableError } from "./errors.ts";
+import { StoredDataInvalidError, StoreUnavailableError } from "./errors.ts";
 
 export interface StoredText {
   text: string;
@@ -47,6 +47,14 @@ function unavailable(op: string, bucket: string, key: string, err: unknown): Sto
   return new StoreUnavailableError(`S3 ${op} s3://${bucket}/${key} failed: ${reason}`, { cause: err });
 }
 
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The only module that talks to S3: every failure leaves as StoreUnavailable naming the object. */
 export class S3Store {
   constructor(readonly s3: S3Client) {}
@@ -68,7 +76,7 @@ export class S3Store {
     try {
       return { value: JSON.parse(stored.text), etag: stored.etag };
     } catch (err) {
-      throw new StoreUnavailableError(`s3://${bucket}/${key} is not valid JSON: ${(err as Error).message}`);
+      throw new StoredDataInvalidError(`s3://${bucket}/${key} is not valid JSON: ${(err as Error).message}`);
     }
   }
 
@@ -106,7 +114,8 @@ export class S3Store {
 
   /**
    * Read-modify-write with a conditional PUT: when another writer got there first, read again and re-apply
-   * `change`, so concurrent merges both land. `parse` turns the stored JSON (or null when absent) into T.
+   * `change`, so concurrent merges both land. `parse` turns what is stored into T: the JSON value, null when
+   * the object is absent, undefined when it is not JSON — `parse` decides whether that may be replaced.
    */
   async updateJson<T>(
     bucket: string,
@@ -116,8 +125,8 @@ export class S3Store {
     attempts = 4,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.getJson(bucket, key);
-      const next = change(parse(stored ? stored.value : null));
+      const stored = await this.getText(bucket, key);
+      const next = change(parse(stored ? parseJsonOrUndefined(stored.text) : null));
       try {
         await this.putJson(bucket, key, next, stored?.etag ? { ifMatch: stored.etag } : { ifNoneMatch: "*" });
         return next;

@@ -28,6 +28,7 @@ const REFUSED_V6: ReadonlyArray<readonly [string, number]> = [
   ["::", 96], // unspecified, loopback, deprecated IPv4-compatible
   ["64:ff9b:1::", 48], // local-use NAT64
   ["100::", 64], // discard-only
+  ["2001::", 32], // Teredo: a tunnel to an IPv4 host whose address it carries obfuscated
   ["2001:2::", 48], // benchmarking
   ["2001:db8::", 32], // documentation
   ["3fff::", 20], // documentation
@@ -149,6 +150,3 @@ export function createSsrfLookup(options: SsrfLookupOptions): LookupFunction {
     });
   };
 }
-
-/** The refusing lookup, for callers that never allow private networks. */
-export const ssrfLookup: LookupFunction = createSsrfLookup({ allowPrivateNetwork: false });

@@ -153,7 +153,10 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunResult> {
     try {
       output = await execution.result;
     } catch (err) {
-      if (!(err instanceof ExecutionError)) throw err;
+      if (!(err instanceof ExecutionError)) {
+        await recording.catch(() => undefined);
+        throw err;
+      }
       status = "FAILED";
       const inner = err.cause instanceof Error ? err.cause : err;
       error = inner.name;

@@ -50,6 +50,17 @@ describe("client configs", () => {
     );
   });
 
+  it("refuses exclude patterns that can backtrack catastrophically, and over-long ones", () => {
+    const result = parseClientConfig(
+      FILE,
+      `source_config:\n  content_filters:\n    exclude_patterns: ["(a+)+$", "sponsor(ed)?", "${"x".repeat(201)}"]\n`,
+    );
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      "clients/lai.yaml: source_config.content_filters.exclude_patterns.0: nests a quantifier inside a repeated group, which can take exponential time",
+      expect.stringMatching(/^clients\/lai\.yaml: source_config\.content_filters\.exclude_patterns\.2: /),
+    ]);
+  });
+
   it("reports YAML syntax errors with the file name instead of throwing", () => {
     const result = parseClientConfig(FILE, "client_profile: [unclosed\n");
     expect(result.ok).toBe(false);

@@ -38,12 +38,12 @@ describe("the period window", () => {
 
   it("keeps dated items inside the window and drops those before it", () => {
     expect(windowVerdict("2026-11-19T10:00:00.000Z", window, "balanced")).toBe("in_window");
-    expect(windowVerdict("2026-11-13T05:59:59.000Z", window, "broad")).toBe("outside_window");
+    expect(windowVerdict("2026-11-13T05:59:59.000Z", window, "broad")).toBe("before_window");
   });
 
   it("tolerates a day of clock skew past the window end, not more", () => {
     expect(windowVerdict("2026-11-20T20:00:00.000Z", window, "strict")).toBe("in_window");
-    expect(windowVerdict("2026-11-22T00:00:00.000Z", window, "strict")).toBe("outside_window");
+    expect(windowVerdict("2026-11-22T00:00:00.000Z", window, "strict")).toBe("after_window");
   });
 
   it("drops undated items in strict mode and keeps them in balanced and broad", () => {
@@ -64,6 +64,13 @@ describe("content filters", () => {
       keep: true,
     });
     expect(contentVerdict("Lai-based depot", "", undefined, excludes)).toMatchObject({ keep: false });
+  });
+
+  it("bounds every alternative of a pattern, even when another alternative has its own \\b", () => {
+    const excludes = compileExcludePatterns(["lai|\\bfoo"]);
+    expect(contentVerdict("Payer claims rise", "", undefined, excludes)).toEqual({ keep: true });
+    expect(contentVerdict("LAI market", "", undefined, excludes)).toMatchObject({ keep: false });
+    expect(contentVerdict("foo fighters", "", undefined, excludes)).toMatchObject({ keep: false });
   });
 
   it("keeps a pattern's own word boundaries and regex syntax", () => {

@@ -94,6 +94,11 @@ describe("parsePage", () => {
     );
   });
 
+  it("is selector_broken when items match but the link selector finds no link in any of them", () => {
+    expect(() => parsePage(LIST, PAGE, { ...SELECTORS, link: "a.read-more" })).toThrow(SelectorBrokenError);
+    expect(() => parsePage(LIST, PAGE, { ...SELECTORS, link: "a.read-more" })).toThrow(/a\.read-more/);
+  });
+
   it("reports a selector that is not valid CSS as a parse error naming it", () => {
     expect(() => parsePage(LIST, PAGE, { ...SELECTORS, item: "li[" })).toThrow(ParseError);
     expect(() => parsePage(LIST, PAGE, { ...SELECTORS, item: "li[" })).toThrow(/li\[/);

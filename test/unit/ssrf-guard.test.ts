@@ -38,6 +38,7 @@ const refused: ReadonlyArray<readonly [string, string]> = [
   ["febf:ffff::1", "link-local, end of fe80::/10"],
   ["ff02::1", "multicast"],
   ["2001:db8::1", "documentation"],
+  ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"],
   ["3fff::1", "documentation 3fff::/20"],
   ["::ffff:127.0.0.1", "IPv4-mapped loopback, dotted"],
   ["::ffff:7f00:1", "IPv4-mapped loopback, hex"],

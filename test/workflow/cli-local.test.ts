@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HistoryReport } from "../../cli/history-report.ts";
@@ -222,5 +222,59 @@ describe("vectora rerun (local)", () => {
     const r = await cli(["rerun", "latest", "--data", ws.dataDir]);
     expect(r.code).toBe(2);
     expect(r.err[0]).toContain("needs --configs DIR");
+  });
+});
+
+describe("vectora run (arguments)", () => {
+  const base = () => ["run", "--configs", ws.configsDir, "--data", ws.dataDir, "--allow-private-network"];
+
+  it("runs only the clients named with --client", async () => {
+    const r = await cli([
+      ...base(),
+      "--client",
+      "good",
+      "--input",
+      JSON.stringify({ scheduled_time: WINDOW_END }),
+    ]);
+    expect(r.code).toBe(0);
+    const report = await historyJson("latest");
+    expect(report.clients.map((c) => c.client_id)).toEqual(["good"]);
+  });
+
+  it("is a usage error (2) with the InvalidInput message for a bad input, and runs nothing", async () => {
+    const r = await cli([...base(), "--input", JSON.stringify({ period_days: 0, colour: "blue" })]);
+    expect(r.code).toBe(2);
+    expect(r.err.join("\n")).toMatch(/InvalidInput.*period_days/s);
+    expect(await readdir(ws.dataDir).catch(() => [])).toEqual([]);
+  });
+
+  it("is a configuration error (2) when the configs folder has no valid catalog", async () => {
+    await writeFile(
+      join(ws.configsDir, "canonical", "sources", "source_catalog.yaml"),
+      "sources:\n  - source_key: x\n",
+    );
+    const r = await cli(base());
+    expect(r.code).toBe(2);
+    expect(r.err.join("\n")).toContain("canonical/sources/source_catalog.yaml: sources.0.ingestion_mode");
+  });
+});
+
+describe("vectora demo --data", () => {
+  it("refuses a folder that holds anything but an earlier demo, and deletes nothing", async () => {
+    const precious = join(ws.root, "precious");
+    await mkdir(precious);
+    await writeFile(join(precious, "important.txt"), "keep me");
+    const r = await cli(["demo", "--data", precious]);
+    expect(r.code).toBe(2);
+    expect(r.err.join("\n")).toContain("not empty and not a demo folder");
+    expect(await readFile(join(precious, "important.txt"), "utf8")).toBe("keep me");
+  });
+
+  it("replaces its own earlier data", async () => {
+    const demo = join(ws.root, "demo");
+    expect((await cli(["demo", "--data", demo])).code).toBe(0);
+    const second = await cli(["demo", "--data", demo, "--json"]);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ status: "succeeded", totals: { items_new: 21 } });
   });
 });
