@@ -36,7 +36,7 @@ export class StoredDataInvalidError extends Error {
 }
 
 /** Names of the project's own errors that the state machine retries. */
-export const TRANSIENT_ERROR_NAMES = ["StoreUnavailable"] as const;
+export const TRANSIENT_ERROR_NAMES = ["StoreUnavailable", "WriteConflict"] as const;
 
 /** Lambda keeps only `name`, `message` and the stack in the error it reports; a short cause keeps each
  * failed branch's output small in the execution history. */

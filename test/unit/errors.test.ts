@@ -8,6 +8,7 @@ import {
   ClientNotFoundError,
   compactError,
   InvalidInputError,
+  StoredDataInvalidError,
   StoreUnavailableError,
   TRANSIENT_ERROR_NAMES,
 } from "../../shared/errors.ts";
@@ -21,6 +22,7 @@ import {
   SsrfRefusedError,
 } from "../../shared/http-errors.ts";
 import { AllSourcesFailedError } from "../../shared/ingest-client.ts";
+import { WriteConflictError } from "../../shared/s3-store.ts";
 
 const asl = readFileSync(join(import.meta.dirname, "..", "..", "statemachine", "ingest.asl.json"), "utf8");
 
@@ -32,6 +34,8 @@ describe("error names (the contract with Retry/Catch and the run summary)", () =
     expect(new CatalogInvalidError("x").name).toBe("CatalogInvalid");
     expect(new StoreUnavailableError("x").name).toBe("StoreUnavailable");
     expect(new AllSourcesFailedError("x").name).toBe("AllSourcesFailed");
+    expect(new StoredDataInvalidError("x").name).toBe("StoredDataInvalid");
+    expect(new WriteConflictError("x").name).toBe("WriteConflict");
   });
 
   it("keeps the names and outcome classes of the source errors", () => {
