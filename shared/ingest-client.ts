@@ -227,13 +227,14 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
       persistentKeys: { run_id: item.run_id, client_id: item.client_id },
     }),
   };
-  const config = await readClientConfig(item.client_id, rt);
-  const catalog = await readCatalog(rt);
-  const resolved = resolveSources(clientConfigKey(item.client_id), config, catalog);
-  const [sourcesState, ledger] = await Promise.all([
+  // Four independent reads: one round trip, not four.
+  const [config, catalog, sourcesState, ledger] = await Promise.all([
+    readClientConfig(item.client_id, rt),
+    readCatalog(rt),
     readState(rt, sourcesStateKey(item.client_id), SourcesStateSchema, { sources: {} }),
     readState(rt, seenLedgerKey(item.client_id), SeenLedgerSchema, { seen: {} }),
   ]);
+  const resolved = resolveSources(clientConfigKey(item.client_id), config, catalog);
 
   const fetcher = new Fetcher(rt.fetchPolicy);
   const limit = pLimit(MAX_SOURCES_IN_FLIGHT);

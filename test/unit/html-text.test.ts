@@ -47,4 +47,28 @@ describe("htmlToText", () => {
   it("keeps a lone less-than sign that is not a tag", () => {
     expect(htmlToText("x < y and y > z")).toBe("x < y and y > z");
   });
+
+  it("drops iframe, object and svg content too", () => {
+    const html =
+      "<p>a</p><iframe>frame</iframe><object><param>obj</object><svg><text>icon</text></svg><p>b</p>";
+    expect(htmlToText(html)).toBe("a b");
+  });
+
+  it("separates words where a paragraph or list item ends implicitly", () => {
+    expect(htmlToText("<p>one<div>two</div>")).toBe("one two");
+    expect(htmlToText("<ul><li>one<li>two</ul>three")).toBe("one two three");
+  });
+
+  it("keeps the text of a whole HTML document pasted into an item body", () => {
+    const html = "<html><head><title>T</title><style>p {}</style></head><body><p>Body</p></body></html>";
+    expect(htmlToText(html)).toBe("T Body");
+  });
+
+  it("reads on where an HTML element ends an unclosed svg", () => {
+    expect(htmlToText("<svg><text>icon</text><p>out</p>tail")).toBe("out tail");
+  });
+
+  it("decodes references inside a textarea", () => {
+    expect(htmlToText("<textarea>a&amp;b &lt;c&gt;</textarea>")).toBe("a&b <c>");
+  });
 });

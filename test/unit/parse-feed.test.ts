@@ -310,6 +310,58 @@ describe("parseFeed", () => {
       expect(feed).toEqual({ title: null, format: "rss2", entries: [] });
     });
 
+    it("keeps a lone less-than sign and a tag-like fragment that is not a tag as text", async () => {
+      const feed = await parseFeed(
+        '<rss version="2.0"><channel><item><title>a < b <3 c</title></item></channel></rss>',
+      );
+      expect(feed.entries[0]?.title).toBe("a < b <3 c");
+    });
+
+    it("decodes entities in unescaped description markup once", async () => {
+      const feed = await parseFeed(
+        '<rss version="2.0"><channel><item><description>Fish &amp;amp; <b>chips</b> &eacute;t&eacute;</description></item></channel></rss>',
+      );
+      expect(feed.entries[0]?.content).toBe("Fish &amp; chips été");
+    });
+
+    it("never takes elements written inside a description for item fields or items", async () => {
+      const feed = await parseFeed(`<rss version="2.0"><channel><item>
+        <description><p>Body</p><item><title>not an item</title></item><link>http://wrong.example/</link></description>
+        <link>http://right.example/</link><title>real</title>
+      </item></channel></rss>`);
+      expect(feed.entries).toHaveLength(1);
+      expect(feed.entries[0]).toMatchObject({ title: "real", link: "http://right.example/" });
+      expect(feed.entries[0]?.content).toMatch(/^Body not an item/);
+    });
+
+    it("drops an item truncated inside markup written into its description", async () => {
+      const feed = await parseFeed(
+        '<rss version="2.0"><channel><item><title>whole</title></item><item><title>half</title><description><p>Cut <b>off',
+      );
+      expect(feed.entries.map((entry) => entry.title)).toEqual(["whole"]);
+    });
+
+    it("reads unquoted attributes and keeps the first of duplicated ones", async () => {
+      const feed = await parseFeed(`<rss version="2.0"><channel>
+        <item><guid isPermaLink=false>https://x.example/1</guid></item>
+        <item><guid isPermaLink="true" isPermaLink="false">https://x.example/2</guid></item>
+      </channel></rss>`);
+      expect(feed.entries.map((entry) => entry.link)).toEqual([null, "https://x.example/2"]);
+    });
+
+    it("reads the other entries of an Atom feed when one entry's dates are unreadable", async () => {
+      const feed = await parseFeed(`<feed xmlns="http://www.w3.org/2005/Atom">
+        <entry><title>bad</title><published>sometime soon</published><updated>2026-01-02T03:04:05Z</updated></entry>
+        <entry><title>none</title><published>never</published></entry>
+        <entry><title>good</title><published>2026-01-03T00:00:00Z</published></entry>
+      </feed>`);
+      expect(feed.entries.map((entry) => [entry.title, entry.published])).toEqual([
+        ["bad", "2026-01-02T03:04:05.000Z"],
+        ["none", null],
+        ["good", "2026-01-03T00:00:00.000Z"],
+      ]);
+    });
+
     it("keeps unescaped markup inside a description as text", async () => {
       const feed = await parseFeed(
         '<rss version="2.0"><channel><item><description><p>Hello <b>world</b><br>again</p></description></item></channel></rss>',
