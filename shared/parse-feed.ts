@@ -1,16 +1,12 @@
 /**
- * Feed parsing. rss-parser is no longer on this path, although it set the shape read here.
- *
- * It used to turn XML into objects behind a pre-cleaning pass that rewrote each document into XML
- * its strict sax reader accepts, so every document was read three times (clean, sax, xml2js). On
- * the benchmark's corpus workload (`npm run bench`, parse scenario) that ran at 5.3 MB/s; with item
- * bodies already read by a streaming text extractor it reached 9.2 MB/s, and xml2js alone caps near
- * 14 MB/s, short of the 20 MB/s target. readFeedXml now does the recovery and builds the tree in the
- * same single pass: 33 MB/s, with the same entries on every corpus file. The tree has the xml2js shape
- * rss-parser handed over (see elementText) and entries are chosen as rss-parser chose them: Atom
- * <entry> children of <feed>, RSS 2.0/0.9x <item> children of the first <channel>, RSS 1.0/0.90 <item>
- * children of <rdf:RDF>. Unlike rss-parser, one Atom date that `new Date` cannot read no longer makes
- * the whole feed unreadable.
+ * Feed parsing in one streaming pass (shared/feed-xml.ts), not through rss-parser, the project's chosen
+ * feed library: rss-parser needs well-formed XML (so a repair pass first) and then reads it twice more
+ * (sax, xml2js). On the benchmark's corpus workload (`npm run bench`) that measured 5.3 MB/s, and xml2js
+ * alone caps near 14 MB/s, short of the 20 MB/s target; this pass measures 33 MB/s. Entries are chosen
+ * as rss-parser chooses them (Atom <entry> of <feed>, RSS 2.0/0.9x <item> of the first <channel>, RSS
+ * 1.0/0.90 <item> of <rdf:RDF>), and rss-parser stays the reference: test/unit/rss-parser-agreement
+ * checks that both read the same entries from the corpus. One Atom date that `new Date` can't read does
+ * not make the whole feed unreadable here, as it does in rss-parser.
  */
 import { decodeBody } from "./charset.ts";
 import { parseDate, toIsoUtc } from "./dates.ts";
