@@ -13,6 +13,7 @@ import {
 } from "../../cli/local/s3-server.ts";
 import { createHandler } from "../../lambdas/ingest-client/handler.ts";
 import { type CraftedServer, startCraftedServer } from "../http/crafted-server.ts";
+import { s3Error, startS3Proxy } from "../support/s3-proxy.ts";
 import { rss } from "../support/workflow.ts";
 
 let dir: string;
@@ -77,6 +78,48 @@ describe("the ingest-client handler", () => {
     expect(second).toMatchObject({ status: "succeeded", items_new: 0 });
     expect(afterFirst.every((text) => typeof text === "string" && text.length > 2)).toBe(true);
     expect(afterSecond).toEqual(afterFirst);
+  });
+
+  it("loses and duplicates nothing when S3 fails between the items write and the ledger write", async () => {
+    await put("clients/c2.yaml", {
+      client_profile: { active: true },
+      source_config: { sources_extra_enabled: ["feed"] },
+    });
+    let failLedgerWrites = 1;
+    const proxy = await startS3Proxy(s3.endpoint, (req, res) => {
+      if (req.method !== "PUT" || !req.url?.includes("state/c2/seen.json") || failLedgerWrites === 0)
+        return false;
+      failLedgerWrites--;
+      req.resume();
+      s3Error(res, 500, "InternalError");
+      return true;
+    });
+    try {
+      const rt = { ...localRuntime(s3, { allowPrivateNetwork: true }), store: proxy.store() };
+      const handler = createHandler(rt);
+      const item = {
+        client_id: "c2",
+        run_id: "20261120T060000Z-exec",
+        window_end: "2026-11-20T06:00:00.000Z",
+        period_days: null,
+        dry_run: false,
+        force_refresh: false,
+        ingestion_mode: "balanced",
+      };
+      await expect(handler(item)).rejects.toMatchObject({ name: "StoreUnavailable" });
+      const itemsKey = "ingested/c2/2026/11/20/items.json";
+      const afterCrash = (await rt.store.getText(LOCAL_DATA_BUCKET, itemsKey))?.text;
+      expect(JSON.parse(afterCrash ?? "[]")).toHaveLength(2);
+      expect(await rt.store.getText(LOCAL_DATA_BUCKET, "state/c2/seen.json")).toBeNull();
+
+      // The state machine's retry delivers the same item again.
+      await expect(handler(item)).resolves.toMatchObject({ status: "succeeded", items_new: 0 });
+      expect((await rt.store.getText(LOCAL_DATA_BUCKET, itemsKey))?.text).toBe(afterCrash);
+      const ledger = await rt.store.getJson(LOCAL_DATA_BUCKET, "state/c2/seen.json");
+      expect(Object.keys((ledger?.value as { seen: object }).seen)).toHaveLength(2);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("refuses an item that is not a valid Map item with InvalidInput", async () => {
