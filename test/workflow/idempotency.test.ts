@@ -116,7 +116,8 @@ describe("the ingest-client handler", () => {
       await expect(handler(item)).resolves.toMatchObject({ status: "succeeded", items_new: 0 });
       expect((await rt.store.getText(LOCAL_DATA_BUCKET, itemsKey))?.text).toBe(afterCrash);
       const ledger = await rt.store.getJson(LOCAL_DATA_BUCKET, "state/c2/seen.json");
-      expect(Object.keys((ledger?.value as { seen: object }).seen)).toHaveLength(2);
+      const seen = (ledger?.value as { seen?: object } | undefined)?.seen ?? {};
+      expect(Object.keys(seen)).toHaveLength(2);
     } finally {
       await proxy.close();
     }
