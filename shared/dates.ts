@@ -467,3 +467,18 @@ function wallClockInZone(wallClock: number, timeZone: string): number {
   instant = wallClock - offsetAt(instant);
   return instant;
 }
+
+/**
+ * The last links of every date chain: a date written in the text, then one in the URL. Nothing found ->
+ * null with `none`: a date is never invented.
+ */
+export function dateFromTextOrUrl(
+  text: string,
+  url: string,
+): { published: string | null; dateSource: DateSource } {
+  const fromText = findDateInText(text);
+  if (fromText) return { published: toIsoUtc(fromText), dateSource: "content_text" };
+  const fromUrl = dateFromUrl(url);
+  if (fromUrl) return { published: toIsoUtc(fromUrl), dateSource: "url" };
+  return { published: null, dateSource: "none" };
+}

@@ -108,7 +108,7 @@ function stateOrEmpty<T>(schema: z.ZodType<T>, empty: T): (stored: unknown) => T
 }
 
 /** The day's items are deliverables: never replaced when they can't be read, the client fails instead. */
-function storedItems(key: string): (stored: unknown) => Item[] {
+function parseStoredItems(key: string): (stored: unknown) => Item[] {
   return (stored) => {
     if (stored === null) return [];
     const parsed = ItemListSchema.safeParse(stored ?? "not JSON");
@@ -275,7 +275,7 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
   if (!item.dry_run) {
     if (selection.items.length > 0) {
       const itemsKey = dailyItemsKey(item.client_id, item.window_end);
-      await rt.store.updateJson(rt.dataBucket, itemsKey, storedItems(itemsKey), (existing) => {
+      await rt.store.updateJson(rt.dataBucket, itemsKey, parseStoredItems(itemsKey), (existing) => {
         const merged = mergeDailyItems(existing, selection.items);
         added = merged.added;
         return merged.items;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalUrl } from "./canonical-url.ts";
 import { decodeBody } from "./charset.ts";
-import { type DateSource, dateFromUrl, findDateInText, toIsoUtc } from "./dates.ts";
+import { type DateSource, dateFromTextOrUrl, toIsoUtc } from "./dates.ts";
 import type { Fetcher, FetchResult } from "./fetch-source.ts";
 import { classifyError, ParseError, SourceError } from "./http-errors.ts";
 import { pageMetaDate } from "./page-meta-date.ts";
@@ -91,22 +91,15 @@ function sourceUrl(source: Source): string {
   return (source.ingestion_mode === "html" ? source.html_url : source.rss_url) ?? "";
 }
 
-/** A feed date wins; otherwise a date written in the text, then one in the URL; otherwise none. */
-function fallbackDate(
-  content: string,
-  link: string,
-): { published_at: string | null; date_source: DateSource } {
-  const fromText = findDateInText(content.slice(0, 2000));
-  if (fromText) return { published_at: toIsoUtc(fromText), date_source: "content_text" };
-  const fromUrl = dateFromUrl(link);
-  if (fromUrl) return { published_at: toIsoUtc(fromUrl), date_source: "url" };
-  return { published_at: null, date_source: "none" };
-}
-
 /** Whatever goes wrong after a 200 is the document's fault, not the network's. */
 function asParseError(err: unknown, url: string): SourceError {
   if (err instanceof SourceError) return err;
   return new ParseError(url, err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+/** A feed date wins (caller); otherwise the text, then the URL, never the fetch time. */
+function toCandidateDate(d: { published: string | null; dateSource: DateSource }) {
+  return { published_at: d.published, date_source: d.dateSource };
 }
 
 function untitled(content: string, url: string): string {
@@ -136,7 +129,7 @@ async function feedCandidates(
     const content = entry.content || entry.summary || "";
     const dated = entry.published
       ? { published_at: entry.published, date_source: "feed" as const }
-      : fallbackDate(content, canonical);
+      : toCandidateDate(dateFromTextOrUrl(content.slice(0, 2000), canonical));
     candidates.push({
       canonical,
       url: link,

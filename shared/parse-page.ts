@@ -1,6 +1,6 @@
 import * as cheerio from "cheerio";
 import type { AnyNode } from "domhandler";
-import { type DateSource, dateFromUrl, findDateInText, parseDate, toIsoUtc } from "./dates.ts";
+import { type DateSource, dateFromTextOrUrl, parseDate, toIsoUtc } from "./dates.ts";
 import { htmlToText } from "./html-text.ts";
 import { ParseError, SelectorBrokenError } from "./http-errors.ts";
 import type { HtmlSelectors } from "./source-catalog.ts";
@@ -75,11 +75,7 @@ function itemDate(
   const datetime = item.find("time[datetime]").first().attr("datetime");
   const fromTime = datetime ? parseDate(datetime) : null;
   if (fromTime) return { published: toIsoUtc(fromTime), dateSource: "page_selector" };
-  const fromText = findDateInText(item.text().replace(/\s+/g, " "));
-  if (fromText) return { published: toIsoUtc(fromText), dateSource: "content_text" };
-  const fromUrl = dateFromUrl(link);
-  if (fromUrl) return { published: toIsoUtc(fromUrl), dateSource: "url" };
-  return { published: null, dateSource: "none" };
+  return dateFromTextOrUrl(item.text().replace(/\s+/g, " "), link);
 }
 
 /**

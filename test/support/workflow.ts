@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import yaml from "js-yaml";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { type JSONValue, type LocalRunOptions, localRuntime, runLocal } from "../../cli/local/run-local.ts";
 import { LOCAL_DATA_BUCKET, startLocalS3 } from "../../cli/local/s3-server.ts";
 import { storedItems } from "../../cli/local/stored-items.ts";
@@ -129,5 +130,40 @@ export async function createWorkspace(): Promise<Workspace> {
     dataKeys: () => withS3((rt) => rt.store.listKeys(LOCAL_DATA_BUCKET, "")),
     readJson: (key) => withS3(async (rt) => (await rt.store.getJson(LOCAL_DATA_BUCKET, key))?.value ?? null),
     dispose: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A loopback publisher for the whole test file and a fresh workspace for each test, registered as vitest
+ * hooks. Routes and recorded requests are cleared before each test; a file's own beforeEach runs after.
+ */
+export function useWorkflowFixtures(): { readonly publisher: Publisher; readonly ws: Workspace } {
+  let publisher: Publisher | undefined;
+  let ws: Workspace | undefined;
+  beforeAll(async () => {
+    publisher = await startPublisher();
+  });
+  afterAll(async () => {
+    await publisher?.close();
+  });
+  beforeEach(async () => {
+    ws = await createWorkspace();
+    publisher?.routes.clear();
+    if (publisher) publisher.server.requests.length = 0;
+  });
+  afterEach(async () => {
+    await ws?.dispose();
+  });
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`${name} is only available inside a test`);
+    return value;
+  };
+  return {
+    get publisher() {
+      return ready(publisher, "publisher");
+    },
+    get ws() {
+      return ready(ws, "ws");
+    },
   };
 }

@@ -1,26 +1,18 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { HistoryReport } from "../../cli/history-report.ts";
 import { cli } from "../support/cli.ts";
-import {
-  createWorkspace,
-  type Publisher,
-  rss,
-  startPublisher,
-  type Workspace,
-  writeConfigs,
-} from "../support/workflow.ts";
+import { rss, useWorkflowFixtures, writeConfigs } from "../support/workflow.ts";
 
 const WINDOW_END = "2026-11-20T06:00:00Z";
 
-let publisher: Publisher;
-let ws: Workspace;
+const fixtures = useWorkflowFixtures();
 
 const catalog = () => ({
   sources: [
-    { source_key: "pharma_news", ingestion_mode: "rss", rss_url: publisher.url("/pharma.xml") },
-    { source_key: "gone_feed", ingestion_mode: "rss", rss_url: publisher.url("/gone.xml") },
+    { source_key: "pharma_news", ingestion_mode: "rss", rss_url: fixtures.publisher.url("/pharma.xml") },
+    { source_key: "gone_feed", ingestion_mode: "rss", rss_url: fixtures.publisher.url("/gone.xml") },
   ],
   bouquets: [],
 });
@@ -42,44 +34,35 @@ const PHARMA = rss("Pharma", [
   },
 ]);
 
+/** `vectora run`'s arguments for the workspace, before the ones a test adds. */
+const runArgs = () => [
+  "run",
+  "--configs",
+  fixtures.ws.configsDir,
+  "--data",
+  fixtures.ws.dataDir,
+  "--allow-private-network",
+];
+
 /** `vectora run` over the workspace: `good` reads a live feed, `down` a feed that answers 404. */
 const run = (input: object, opts: { isTty?: boolean; json?: boolean } = {}) =>
-  cli(
-    [
-      "run",
-      "--configs",
-      ws.configsDir,
-      "--data",
-      ws.dataDir,
-      "--allow-private-network",
-      "--input",
-      JSON.stringify(input),
-      ...(opts.json ? ["--json"] : []),
-    ],
-    { isTty: opts.isTty ?? false },
-  );
+  cli([...runArgs(), "--input", JSON.stringify(input), ...(opts.json ? ["--json"] : [])], {
+    isTty: opts.isTty ?? false,
+  });
 
 const historyJson = async (id: string): Promise<HistoryReport> => {
-  const r = await cli(["history", id, "--data", ws.dataDir, "--json"]);
+  const r = await cli(["history", id, "--data", fixtures.ws.dataDir, "--json"]);
   return JSON.parse(r.stdout) as HistoryReport;
 };
 
-const historyFiles = async () => (await readdir(join(ws.dataDir, "history"))).sort();
+const historyFiles = async () => (await readdir(join(fixtures.ws.dataDir, "history"))).sort();
 
-beforeAll(async () => {
-  publisher = await startPublisher();
-});
-afterAll(async () => {
-  await publisher.close();
-});
 beforeEach(async () => {
-  ws = await createWorkspace();
-  publisher.routes.clear();
-  publisher.routes.set("/pharma.xml", { status: 200, body: PHARMA });
-  await writeConfigs(ws.configsDir, catalog(), { good: client("pharma_news"), down: client("gone_feed") });
-});
-afterEach(async () => {
-  await ws.dispose();
+  fixtures.publisher.routes.set("/pharma.xml", { status: 200, body: PHARMA });
+  await writeConfigs(fixtures.ws.configsDir, catalog(), {
+    good: client("pharma_news"),
+    down: client("gone_feed"),
+  });
 });
 
 describe("vectora run progress", () => {
@@ -109,7 +92,7 @@ describe("vectora run progress", () => {
 describe("vectora history (local)", () => {
   it("reports each client of the latest local run, and the run totals", async () => {
     await run({ scheduled_time: WINDOW_END });
-    const r = await cli(["history", "latest", "--data", ws.dataDir]);
+    const r = await cli(["history", "latest", "--data", fixtures.ws.dataDir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^good\s+succeeded\s+\d+\.\d s\s+0\s+1\s+0\s+0\s+2$/m);
     expect(r.stdout).toMatch(
@@ -136,7 +119,7 @@ describe("vectora history (local)", () => {
 
   it("exits 1 with the error of a failed execution", async () => {
     await run({ client_id: "down", scheduled_time: WINDOW_END });
-    const r = await cli(["history", "latest", "--data", ws.dataDir]);
+    const r = await cli(["history", "latest", "--data", fixtures.ws.dataDir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("execution FAILED: AllClientsFailed");
     expect(r.stdout).toContain("0/1 clients succeeded, 1 failed");
@@ -144,7 +127,7 @@ describe("vectora history (local)", () => {
 
   it("is a usage error (2) for an unknown execution", async () => {
     await run({ scheduled_time: WINDOW_END });
-    const r = await cli(["history", "local-nope", "--data", ws.dataDir]);
+    const r = await cli(["history", "local-nope", "--data", fixtures.ws.dataDir]);
     expect(r.code).toBe(2);
     expect(r.err[0]).toMatch(/no local execution 'local-nope' in .*\(known: local-[0-9a-f]{8}, latest\)/);
   });
@@ -155,7 +138,7 @@ describe("vectora rerun (local)", () => {
     await run({ scheduled_time: WINDOW_END, force_refresh: true });
     const latest = await historyJson("latest");
     const before = await historyFiles();
-    const r = await cli(["rerun", "latest", "--data", ws.dataDir, "--dry-print"]);
+    const r = await cli(["rerun", "latest", "--data", fixtures.ws.dataDir, "--dry-print"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       client_ids: ["down"],
@@ -171,14 +154,14 @@ describe("vectora rerun (local)", () => {
   it("runs only the failed clients locally, over the original window", async () => {
     await run({ scheduled_time: WINDOW_END });
     const first = await historyJson("latest");
-    publisher.routes.set("/gone.xml", { status: 200, body: PHARMA });
+    fixtures.publisher.routes.set("/gone.xml", { status: 200, body: PHARMA });
     const r = await cli([
       "rerun",
       String(first.execution_arn),
       "--configs",
-      ws.configsDir,
+      fixtures.ws.configsDir,
       "--data",
-      ws.dataDir,
+      fixtures.ws.dataDir,
       "--allow-private-network",
     ]);
     expect(r.code).toBe(0);
@@ -192,7 +175,7 @@ describe("vectora rerun (local)", () => {
       window_end: "2026-11-20T06:00:00.000Z",
       rerun_of: first.summary?.run_id,
     });
-    expect((await ws.items("down")).map((i) => i.title).sort()).toEqual([
+    expect((await fixtures.ws.items("down")).map((i) => i.title).sort()).toEqual([
       "Depot approval in EU",
       "Phase 3 readout",
     ]);
@@ -200,7 +183,7 @@ describe("vectora rerun (local)", () => {
 
   it("re-runs the clients of an execution that failed with AllClientsFailed", async () => {
     await run({ client_id: "down", scheduled_time: WINDOW_END });
-    const r = await cli(["rerun", "latest", "--data", ws.dataDir, "--dry-print"]);
+    const r = await cli(["rerun", "latest", "--data", fixtures.ws.dataDir, "--dry-print"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
       client_ids: ["down"],
@@ -211,7 +194,14 @@ describe("vectora rerun (local)", () => {
   it("says so and starts nothing when no client failed", async () => {
     await run({ client_id: "good", scheduled_time: WINDOW_END });
     const before = await historyFiles();
-    const r = await cli(["rerun", "latest", "--configs", ws.configsDir, "--data", ws.dataDir]);
+    const r = await cli([
+      "rerun",
+      "latest",
+      "--configs",
+      fixtures.ws.configsDir,
+      "--data",
+      fixtures.ws.dataDir,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^no failed client in .*: nothing to re-run$/);
     expect(await historyFiles()).toEqual(before);
@@ -219,18 +209,16 @@ describe("vectora rerun (local)", () => {
 
   it("is a usage error (2) to re-run a local execution without --configs", async () => {
     await run({ scheduled_time: WINDOW_END });
-    const r = await cli(["rerun", "latest", "--data", ws.dataDir]);
+    const r = await cli(["rerun", "latest", "--data", fixtures.ws.dataDir]);
     expect(r.code).toBe(2);
     expect(r.err[0]).toContain("needs --configs DIR");
   });
 });
 
 describe("vectora run (arguments)", () => {
-  const base = () => ["run", "--configs", ws.configsDir, "--data", ws.dataDir, "--allow-private-network"];
-
   it("runs only the clients named with --client", async () => {
     const r = await cli([
-      ...base(),
+      ...runArgs(),
       "--client",
       "good",
       "--input",
@@ -242,18 +230,18 @@ describe("vectora run (arguments)", () => {
   });
 
   it("is a usage error (2) with the InvalidInput message for a bad input, and runs nothing", async () => {
-    const r = await cli([...base(), "--input", JSON.stringify({ period_days: 0, colour: "blue" })]);
+    const r = await cli([...runArgs(), "--input", JSON.stringify({ period_days: 0, colour: "blue" })]);
     expect(r.code).toBe(2);
     expect(r.err.join("\n")).toMatch(/InvalidInput.*period_days/s);
-    expect(await readdir(ws.dataDir).catch(() => [])).toEqual([]);
+    expect(await readdir(fixtures.ws.dataDir).catch(() => [])).toEqual([]);
   });
 
   it("is a configuration error (2) when the configs folder has no valid catalog", async () => {
     await writeFile(
-      join(ws.configsDir, "canonical", "sources", "source_catalog.yaml"),
+      join(fixtures.ws.configsDir, "canonical", "sources", "source_catalog.yaml"),
       "sources:\n  - source_key: x\n",
     );
-    const r = await cli(base());
+    const r = await cli(runArgs());
     expect(r.code).toBe(2);
     expect(r.err.join("\n")).toContain("canonical/sources/source_catalog.yaml: sources.0.ingestion_mode");
   });
@@ -261,7 +249,7 @@ describe("vectora run (arguments)", () => {
 
 describe("vectora demo --data", () => {
   it("refuses a folder that holds anything but an earlier demo, and deletes nothing", async () => {
-    const precious = join(ws.root, "precious");
+    const precious = join(fixtures.ws.root, "precious");
     await mkdir(precious);
     await writeFile(join(precious, "important.txt"), "keep me");
     const r = await cli(["demo", "--data", precious]);
@@ -271,7 +259,7 @@ describe("vectora demo --data", () => {
   });
 
   it("replaces its own earlier data", async () => {
-    const demo = join(ws.root, "demo");
+    const demo = join(fixtures.ws.root, "demo");
     expect((await cli(["demo", "--data", demo])).code).toBe(0);
     const second = await cli(["demo", "--data", demo, "--json"]);
     expect(second.code).toBe(0);

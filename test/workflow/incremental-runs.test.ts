@@ -1,33 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SourceReport } from "../../shared/ingest-source.ts";
-import {
-  createWorkspace,
-  type Publisher,
-  rss,
-  startPublisher,
-  type Workspace,
-  writeConfigs,
-} from "../support/workflow.ts";
+import { rss, useWorkflowFixtures, writeConfigs } from "../support/workflow.ts";
 
 const WINDOW_END = "2026-11-20T06:00:00Z";
 
-let publisher: Publisher;
-let ws: Workspace;
-
-beforeAll(async () => {
-  publisher = await startPublisher();
-});
-afterAll(async () => {
-  await publisher.close();
-});
-beforeEach(async () => {
-  ws = await createWorkspace();
-  publisher.routes.clear();
-  publisher.server.requests.length = 0;
-});
-afterEach(async () => {
-  await ws.dispose();
-});
+const fixtures = useWorkflowFixtures();
 
 const client = (extra: string[]) => ({
   client_profile: { active: true },
@@ -35,12 +12,14 @@ const client = (extra: string[]) => ({
 });
 
 function source(key: string, path: string, more: Record<string, unknown> = {}) {
-  return { source_key: key, ingestion_mode: "rss", rss_url: publisher.url(path), ...more };
+  return { source_key: key, ingestion_mode: "rss", rss_url: fixtures.publisher.url(path), ...more };
 }
 
 async function sourceReports(result: { output: unknown }, clientId: string): Promise<SourceReport[]> {
   const runId = (result.output as { run_id: string }).run_id;
-  const detail = (await ws.readJson(`runs/${runId}/clients/${clientId}.json`)) as { sources: SourceReport[] };
+  const detail = (await fixtures.ws.readJson(`runs/${runId}/clients/${clientId}.json`)) as {
+    sources: SourceReport[];
+  };
   return detail.sources;
 }
 
@@ -55,49 +34,65 @@ const FEED = rss("Feed", [
 
 describe("incremental runs", () => {
   it("sends the stored validators, reports not_modified on 304, and ignores them on force_refresh", async () => {
-    publisher.routes.set("/feed.xml", { status: 200, body: FEED, headers: { etag: '"v1"' } });
-    await writeConfigs(ws.configsDir, { sources: [source("feed", "/feed.xml")] }, { c: client(["feed"]) });
+    fixtures.publisher.routes.set("/feed.xml", { status: 200, body: FEED, headers: { etag: '"v1"' } });
+    await writeConfigs(
+      fixtures.ws.configsDir,
+      { sources: [source("feed", "/feed.xml")] },
+      { c: client(["feed"]) },
+    );
 
-    const first = await ws.run({ scheduled_time: WINDOW_END });
+    const first = await fixtures.ws.run({ scheduled_time: WINDOW_END });
     expect((await sourceReports(first, "c"))[0]?.outcome).toBe("ok");
-    expect(await ws.readJson("state/c/sources.json")).toMatchObject({ sources: { feed: { etag: '"v1"' } } });
+    expect(await fixtures.ws.readJson("state/c/sources.json")).toMatchObject({
+      sources: { feed: { etag: '"v1"' } },
+    });
 
-    const second = await ws.run({ scheduled_time: WINDOW_END });
+    const second = await fixtures.ws.run({ scheduled_time: WINDOW_END });
     expect((await sourceReports(second, "c"))[0]?.outcome).toBe("not_modified");
-    expect(publisher.server.requests.at(-1)?.headers["if-none-match"]).toBe('"v1"');
+    expect(fixtures.publisher.server.requests.at(-1)?.headers["if-none-match"]).toBe('"v1"');
     expect(second.output).toMatchObject({ totals: { sources_not_modified: 1, items_new: 0 } });
 
-    const forced = await ws.run({ scheduled_time: WINDOW_END, force_refresh: true });
-    expect(publisher.server.requests.at(-1)?.headers["if-none-match"]).toBeUndefined();
+    const forced = await fixtures.ws.run({ scheduled_time: WINDOW_END, force_refresh: true });
+    expect(fixtures.publisher.server.requests.at(-1)?.headers["if-none-match"]).toBeUndefined();
     expect((await sourceReports(forced, "c"))[0]).toMatchObject({ outcome: "ok", entries: 2 });
     expect(forced.output).toMatchObject({ totals: { items_new: 0 } });
-    expect(await ws.items("c")).toHaveLength(2);
+    expect(await fixtures.ws.items("c")).toHaveLength(2);
   });
 
   it("treats an unchanged body from a server that ignores conditional requests as not_modified", async () => {
-    publisher.routes.set("/feed.xml", { status: 200, body: FEED });
-    await writeConfigs(ws.configsDir, { sources: [source("feed", "/feed.xml")] }, { c: client(["feed"]) });
-    await ws.run({ scheduled_time: WINDOW_END });
-    const second = await ws.run({ scheduled_time: WINDOW_END });
+    fixtures.publisher.routes.set("/feed.xml", { status: 200, body: FEED });
+    await writeConfigs(
+      fixtures.ws.configsDir,
+      { sources: [source("feed", "/feed.xml")] },
+      { c: client(["feed"]) },
+    );
+    await fixtures.ws.run({ scheduled_time: WINDOW_END });
+    const second = await fixtures.ws.run({ scheduled_time: WINDOW_END });
     expect((await sourceReports(second, "c"))[0]?.outcome).toBe("not_modified");
   });
 
   it("flags a source that failed three runs in a row, in the output and the run summary", async () => {
-    publisher.routes.set("/feed.xml", { status: 200, body: FEED });
-    publisher.routes.set("/down.xml", { status: 502, body: "bad gateway", contentType: "text/plain" });
+    fixtures.publisher.routes.set("/feed.xml", { status: 200, body: FEED });
+    fixtures.publisher.routes.set("/down.xml", {
+      status: 502,
+      body: "bad gateway",
+      contentType: "text/plain",
+    });
     await writeConfigs(
-      ws.configsDir,
+      fixtures.ws.configsDir,
       { sources: [source("feed", "/feed.xml"), source("down", "/down.xml")] },
       { c: client(["feed", "down"]) },
     );
     const outputs = [];
-    for (let i = 0; i < 3; i++) outputs.push((await ws.run({ scheduled_time: WINDOW_END })).output);
+    for (let i = 0; i < 3; i++) outputs.push((await fixtures.ws.run({ scheduled_time: WINDOW_END })).output);
     expect(outputs.map((o) => (o as { failing_sources: unknown[] }).failing_sources)).toEqual([
       [],
       [],
       [{ client_id: "c", source_key: "down" }],
     ]);
-    const summary = (await ws.readJson(`runs/${(outputs[2] as { run_id: string }).run_id}/summary.json`)) as {
+    const summary = (await fixtures.ws.readJson(
+      `runs/${(outputs[2] as { run_id: string }).run_id}/summary.json`,
+    )) as {
       sources: Record<string, unknown>[];
     };
     expect(summary.sources).toEqual(
@@ -116,8 +111,8 @@ describe("incremental runs", () => {
   });
 
   it("stores the same article reached through two sources once", async () => {
-    publisher.routes.set("/a.xml", { status: 200, body: FEED });
-    publisher.routes.set("/b.xml", {
+    fixtures.publisher.routes.set("/a.xml", { status: 200, body: FEED });
+    fixtures.publisher.routes.set("/b.xml", {
       status: 200,
       body: rss("Aggregator", [
         {
@@ -128,12 +123,12 @@ describe("incremental runs", () => {
       ]),
     });
     await writeConfigs(
-      ws.configsDir,
+      fixtures.ws.configsDir,
       { sources: [source("a", "/a.xml"), source("b", "/b.xml")] },
       { c: client(["a", "b"]) },
     );
-    await ws.run({ scheduled_time: WINDOW_END });
-    const items = await ws.items("c");
+    await fixtures.ws.run({ scheduled_time: WINDOW_END });
+    const items = await fixtures.ws.items("c");
     expect(items.map((i) => [i.source_key, i.title])).toEqual([
       ["a", "Depot approval"],
       ["a", "Readout"],
@@ -141,17 +136,21 @@ describe("incremental runs", () => {
   });
 
   it("applies ingestion_mode to undated items: strict drops, balanced keeps once, broad keeps every run", async () => {
-    publisher.routes.set("/undated.xml", {
+    fixtures.publisher.routes.set("/undated.xml", {
       status: 200,
       body: rss("Undated", [
         { title: "An undated note on depots", link: "https://news.example.com/undated" },
       ]),
     });
-    await writeConfigs(ws.configsDir, { sources: [source("u", "/undated.xml")] }, { c: client(["u"]) });
+    await writeConfigs(
+      fixtures.ws.configsDir,
+      { sources: [source("u", "/undated.xml")] },
+      { c: client(["u"]) },
+    );
     const run = async (mode: string, force = true) =>
       (
         (
-          await ws.run({
+          await fixtures.ws.run({
             scheduled_time: WINDOW_END,
             ingestion_mode: mode,
             force_refresh: force,
@@ -161,33 +160,33 @@ describe("incremental runs", () => {
       ).totals.items_new;
     expect(await run("strict")).toBe(0);
     expect(await run("balanced")).toBe(1);
-    const stored = await ws.items("c");
+    const stored = await fixtures.ws.items("c");
     expect(stored[0]).toMatchObject({ published_at: null, date_source: "none" });
     expect(await run("balanced")).toBe(0);
-    const broad = await ws.run({
+    const broad = await fixtures.ws.run({
       scheduled_time: "2026-11-21T06:00:00Z",
       ingestion_mode: "broad",
       force_refresh: true,
     });
     expect((broad.output as { totals: { items_new: number } }).totals.items_new).toBe(1);
-    expect((await ws.items("c")).map((i) => i.title)).toEqual([
+    expect((await fixtures.ws.items("c")).map((i) => i.title)).toEqual([
       "An undated note on depots",
       "An undated note on depots",
     ]);
   });
 
   it("dates an undated list entry from its article page's meta, and reports broken selectors", async () => {
-    publisher.routes.set("/press/", {
+    fixtures.publisher.routes.set("/press/", {
       status: 200,
       contentType: "text/html",
       body: `<ul><li class="r"><a href="/press/one">Partnership signed</a></li></ul>`,
     });
-    publisher.routes.set("/press/one", {
+    fixtures.publisher.routes.set("/press/one", {
       status: 200,
       contentType: "text/html",
       body: `<html><head><meta property="article:published_time" content="2026-11-18T07:00:00Z"></head><body>x</body></html>`,
     });
-    publisher.routes.set("/moved/", {
+    fixtures.publisher.routes.set("/moved/", {
       status: 200,
       contentType: "text/html",
       body: "<div class='new-layout'></div>",
@@ -195,22 +194,22 @@ describe("incremental runs", () => {
     const html = (key: string, path: string) => ({
       source_key: key,
       ingestion_mode: "html",
-      html_url: publisher.url(path),
+      html_url: fixtures.publisher.url(path),
       html: { item: "li.r", link: "a" },
     });
     await writeConfigs(
-      ws.configsDir,
+      fixtures.ws.configsDir,
       { sources: [html("press", "/press/"), html("moved", "/moved/")] },
       { c: client(["press", "moved"]) },
     );
-    const result = await ws.run({ scheduled_time: WINDOW_END });
+    const result = await fixtures.ws.run({ scheduled_time: WINDOW_END });
     const reports = await sourceReports(result, "c");
     expect(reports.map((r) => [r.source_key, r.outcome])).toEqual([
       ["press", "ok"],
       ["moved", "selector_broken"],
     ]);
     expect(reports[0]?.article_fetches).toBe(1);
-    const items = await ws.items("c");
+    const items = await fixtures.ws.items("c");
     expect(items[0]).toMatchObject({
       title: "Partnership signed",
       published_at: "2026-11-18T07:00:00.000Z",
@@ -226,20 +225,20 @@ describe("incremental runs", () => {
         `<pubDate>Thu, 19 Nov 2026 10:00:00 +0100</pubDate><description>Données présentées à Paris.</description></item></channel></rss>`,
       "latin1",
     );
-    publisher.routes.set("/fr.xml", { status: 200, body: bytes, contentType: "application/xml" });
-    publisher.routes.set("/junk.xml", {
+    fixtures.publisher.routes.set("/fr.xml", { status: 200, body: bytes, contentType: "application/xml" });
+    fixtures.publisher.routes.set("/junk.xml", {
       status: 200,
       body: "<html><body>Not a feed</body></html>",
       contentType: "text/html",
     });
     await writeConfigs(
-      ws.configsDir,
+      fixtures.ws.configsDir,
       { sources: [source("fr", "/fr.xml"), source("junk", "/junk.xml")] },
       { c: client(["fr", "junk"]) },
     );
-    const result = await ws.run({ scheduled_time: WINDOW_END });
+    const result = await fixtures.ws.run({ scheduled_time: WINDOW_END });
     expect((await sourceReports(result, "c")).map((r) => r.outcome)).toEqual(["ok", "parse"]);
-    expect((await ws.items("c"))[0]).toMatchObject({
+    expect((await fixtures.ws.items("c"))[0]).toMatchObject({
       title: "Résultats d’étude €",
       content: "Données présentées à Paris.",
     });

@@ -1,19 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { historyReport } from "../../cli/history-report.ts";
 import { ExecutionInputSchema } from "../../shared/execution-input.ts";
-import {
-  createWorkspace,
-  type Publisher,
-  rss,
-  startPublisher,
-  type Workspace,
-  writeConfigs,
-} from "../support/workflow.ts";
+import { rss, useWorkflowFixtures, writeConfigs } from "../support/workflow.ts";
 
 const WINDOW_END = "2026-11-20T06:00:00Z";
 
-let publisher: Publisher;
-let ws: Workspace;
+const fixtures = useWorkflowFixtures();
 
 function catalog() {
   return {
@@ -21,20 +13,20 @@ function catalog() {
       {
         source_key: "pharma_news",
         ingestion_mode: "rss",
-        rss_url: publisher.url("/pharma.xml"),
+        rss_url: fixtures.publisher.url("/pharma.xml"),
         source_type: "trade_press",
       },
       {
         source_key: "reg_news",
         ingestion_mode: "rss",
-        rss_url: publisher.url("/reg.xml"),
+        rss_url: fixtures.publisher.url("/reg.xml"),
         source_type: "regulator",
       },
-      { source_key: "broken_feed", ingestion_mode: "rss", rss_url: publisher.url("/broken.xml") },
+      { source_key: "broken_feed", ingestion_mode: "rss", rss_url: fixtures.publisher.url("/broken.xml") },
       {
         source_key: "acme_press",
         ingestion_mode: "html",
-        html_url: publisher.url("/acme/press/"),
+        html_url: fixtures.publisher.url("/acme/press/"),
         source_type: "company",
         html: { item: "li.release", link: "a", title: "a", date: { selector: ".date" } },
       },
@@ -49,16 +41,8 @@ const active = (bouquets: string[], extra: string[] = []) => ({
   pipeline: { default_period_days: 7 },
 });
 
-beforeAll(async () => {
-  publisher = await startPublisher();
-});
-afterAll(async () => {
-  await publisher.close();
-});
 beforeEach(async () => {
-  ws = await createWorkspace();
-  publisher.routes.clear();
-  publisher.routes.set("/pharma.xml", {
+  fixtures.publisher.routes.set("/pharma.xml", {
     status: 200,
     body: rss("Pharma", [
       {
@@ -78,7 +62,7 @@ beforeEach(async () => {
       },
     ]),
   });
-  publisher.routes.set("/reg.xml", {
+  fixtures.publisher.routes.set("/reg.xml", {
     status: 200,
     body: rss("Regulator", [
       {
@@ -88,8 +72,12 @@ beforeEach(async () => {
       },
     ]),
   });
-  publisher.routes.set("/broken.xml", { status: 500, body: "upstream down", contentType: "text/plain" });
-  publisher.routes.set("/acme/press/", {
+  fixtures.publisher.routes.set("/broken.xml", {
+    status: 500,
+    body: "upstream down",
+    contentType: "text/plain",
+  });
+  fixtures.publisher.routes.set("/acme/press/", {
     status: 200,
     contentType: "text/html; charset=utf-8",
     body: `<html><body><ul>
@@ -98,18 +86,15 @@ beforeEach(async () => {
     </ul></body></html>`,
   });
 });
-afterEach(async () => {
-  await ws.dispose();
-});
 
 describe("the ingest workflow, run locally over the real ASL", () => {
   it("runs active clients and skips inactive ones on an empty input", async () => {
-    await writeConfigs(ws.configsDir, catalog(), {
+    await writeConfigs(fixtures.ws.configsDir, catalog(), {
       alpha: active(["core"]),
       beta: active([], ["reg_news"]),
       dormant: { ...active(["core"]), client_profile: { active: false } },
     });
-    const result = await ws.run({ scheduled_time: WINDOW_END });
+    const result = await fixtures.ws.run({ scheduled_time: WINDOW_END });
     expect(result.status).toBe("SUCCEEDED");
     const out = result.output as { status: string; totals: Record<string, number>; failed: unknown[] };
     expect(out.status).toBe("succeeded");
@@ -125,7 +110,7 @@ describe("the ingest workflow, run locally over the real ASL", () => {
         .sort(),
     ).toEqual(["alpha", "beta"]);
 
-    const alpha = await ws.items("alpha");
+    const alpha = await fixtures.ws.items("alpha");
     expect(alpha.map((i) => i.title).sort()).toEqual([
       "Acme Q3 results",
       "Acme wins label extension",
@@ -141,37 +126,37 @@ describe("the ingest workflow, run locally over the real ASL", () => {
     expect(depot?.item_id).toMatch(/^pharma_news__[0-9a-f]{16}$/);
     const q3 = alpha.find((i) => i.title === "Acme Q3 results");
     expect(q3).toMatchObject({
-      url: publisher.url("/acme/press/2026/q3-results"),
+      url: fixtures.publisher.url("/acme/press/2026/q3-results"),
       date_source: "page_selector",
     });
-    expect(await ws.items("beta")).toHaveLength(1);
-    expect(await ws.items("dormant")).toEqual([]);
-    const keys = await ws.dataKeys();
+    expect(await fixtures.ws.items("beta")).toHaveLength(1);
+    expect(await fixtures.ws.items("dormant")).toEqual([]);
+    const keys = await fixtures.ws.dataKeys();
     expect(keys).toContain("ingested/alpha/2026/11/20/items.json");
     expect(keys).toContain("state/alpha/sources.json");
     expect(keys.some((k) => /^runs\/[^/]+\/summary\.json$/.test(k))).toBe(true);
   });
 
   it("runs a single client named by client_id, even an inactive one", async () => {
-    await writeConfigs(ws.configsDir, catalog(), {
+    await writeConfigs(fixtures.ws.configsDir, catalog(), {
       alpha: active(["core"]),
       dormant: { ...active([], ["reg_news"]), client_profile: { active: false } },
     });
-    const result = await ws.run({ client_id: "dormant", scheduled_time: WINDOW_END });
+    const result = await fixtures.ws.run({ client_id: "dormant", scheduled_time: WINDOW_END });
     expect(result.status).toBe("SUCCEEDED");
     const rows = historyReport(result.history).clients;
     expect(rows.map((r) => [r.client_id, r.status, r.items_new])).toEqual([["dormant", "succeeded", 1]]);
-    expect(await ws.items("alpha")).toEqual([]);
+    expect(await fixtures.ws.items("alpha")).toEqual([]);
   });
 
   it("fails only the clients whose source is down or whose config is invalid, and lists them", async () => {
     await writeConfigs(
-      ws.configsDir,
+      fixtures.ws.configsDir,
       catalog(),
       { good: active(["core"]), down: active([], ["broken_feed"]) },
       { invalid: "client_profile:\n  active: true\npipeline:\n  default_period_days: many\n" },
     );
-    const result = await ws.run({ scheduled_time: WINDOW_END });
+    const result = await fixtures.ws.run({ scheduled_time: WINDOW_END });
     expect(result.status).toBe("SUCCEEDED");
     const out = result.output as {
       status: string;
@@ -190,14 +175,14 @@ describe("the ingest workflow, run locally over the real ASL", () => {
       window_end: "2026-11-20T06:00:00.000Z",
     });
     expect(ExecutionInputSchema.safeParse(out.rerun_input).success).toBe(true);
-    expect((await ws.items("good")).length).toBe(4);
+    expect((await fixtures.ws.items("good")).length).toBe(4);
     // The 500 was retried by the fetcher before the source was given up.
-    expect(publisher.server.count("/broken.xml")).toBe(2);
+    expect(fixtures.publisher.server.count("/broken.xml")).toBe(2);
   });
 
   it("fails the execution with AllClientsFailed when every client fails", async () => {
-    await writeConfigs(ws.configsDir, catalog(), { down: active([], ["broken_feed"]) });
-    const result = await ws.run({ client_ids: ["down", "ghost"], scheduled_time: WINDOW_END });
+    await writeConfigs(fixtures.ws.configsDir, catalog(), { down: active([], ["broken_feed"]) });
+    const result = await fixtures.ws.run({ client_ids: ["down", "ghost"], scheduled_time: WINDOW_END });
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("AllClientsFailed");
     const failures = result.history
@@ -207,21 +192,21 @@ describe("the ingest workflow, run locally over the real ASL", () => {
   });
 
   it("writes nothing to the data bucket on a dry run", async () => {
-    await writeConfigs(ws.configsDir, catalog(), { alpha: active(["core"]) });
-    const result = await ws.run({ scheduled_time: WINDOW_END, dry_run: true });
+    await writeConfigs(fixtures.ws.configsDir, catalog(), { alpha: active(["core"]) });
+    const result = await fixtures.ws.run({ scheduled_time: WINDOW_END, dry_run: true });
     expect(result.status).toBe("SUCCEEDED");
     expect((result.output as { totals: { items_new: number } }).totals.items_new).toBe(4);
-    expect(await ws.dataKeys()).toEqual([]);
+    expect(await fixtures.ws.dataKeys()).toEqual([]);
   });
 
   it("keeps every item and adds no duplicate when the same day runs twice", async () => {
-    await writeConfigs(ws.configsDir, catalog(), { alpha: active(["core"], ["reg_news"]) });
-    const first = await ws.run({ scheduled_time: WINDOW_END });
+    await writeConfigs(fixtures.ws.configsDir, catalog(), { alpha: active(["core"], ["reg_news"]) });
+    const first = await fixtures.ws.run({ scheduled_time: WINDOW_END });
     expect(first.status).toBe("SUCCEEDED");
-    const before = await ws.items("alpha");
+    const before = await fixtures.ws.items("alpha");
     expect(before).toHaveLength(5);
 
-    publisher.routes.set("/pharma.xml", {
+    fixtures.publisher.routes.set("/pharma.xml", {
       status: 200,
       body: rss("Pharma", [
         {
@@ -241,12 +226,16 @@ describe("the ingest workflow, run locally over the real ASL", () => {
         },
       ]),
     });
-    publisher.routes.set("/reg.xml", { status: 503, body: "maintenance", contentType: "text/plain" });
-    const second = await ws.run({ scheduled_time: "2026-11-20T18:00:00Z" });
+    fixtures.publisher.routes.set("/reg.xml", {
+      status: 503,
+      body: "maintenance",
+      contentType: "text/plain",
+    });
+    const second = await fixtures.ws.run({ scheduled_time: "2026-11-20T18:00:00Z" });
     expect(second.status).toBe("SUCCEEDED");
     expect((second.output as { totals: { items_new: number } }).totals.items_new).toBe(1);
 
-    const after = await ws.items("alpha");
+    const after = await fixtures.ws.items("alpha");
     expect(after).toHaveLength(6);
     expect(after.slice(0, 5)).toEqual(before);
     expect(new Set(after.map((i) => i.item_id)).size).toBe(6);
@@ -254,8 +243,8 @@ describe("the ingest workflow, run locally over the real ASL", () => {
   });
 
   it("fails the execution at once with InvalidInput on a bad input", async () => {
-    await writeConfigs(ws.configsDir, catalog(), { alpha: active(["core"]) });
-    const result = await ws.run({ client_id: "alpha", period_days: 0, colour: "blue" });
+    await writeConfigs(fixtures.ws.configsDir, catalog(), { alpha: active(["core"]) });
+    const result = await fixtures.ws.run({ client_id: "alpha", period_days: 0, colour: "blue" });
     expect(result.status).toBe("FAILED");
     expect(result.error).toBe("InvalidInput");
     expect(result.cause).toContain("period_days");
@@ -264,8 +253,11 @@ describe("the ingest workflow, run locally over the real ASL", () => {
   });
 
   it("re-runs one client from a Map item pasted as the execution input", async () => {
-    await writeConfigs(ws.configsDir, catalog(), { alpha: active(["core"]), beta: active([], ["reg_news"]) });
-    const first = await ws.run({ scheduled_time: WINDOW_END, dry_run: true });
+    await writeConfigs(fixtures.ws.configsDir, catalog(), {
+      alpha: active(["core"]),
+      beta: active([], ["reg_news"]),
+    });
+    const first = await fixtures.ws.run({ scheduled_time: WINDOW_END, dry_run: true });
     const entered = first.history.find(
       (e) =>
         e.type === "TaskStateEntered" &&
@@ -274,7 +266,7 @@ describe("the ingest workflow, run locally over the real ASL", () => {
     const details = entered?.stateEnteredEventDetails as { input: string } | undefined;
     const item = JSON.parse(details?.input ?? "null");
     expect(ExecutionInputSchema.safeParse(item).success).toBe(true);
-    const rerun = await ws.run({ ...item, dry_run: false });
+    const rerun = await fixtures.ws.run({ ...item, dry_run: false });
     expect(rerun.status).toBe("SUCCEEDED");
     const rows = historyReport(rerun.history).clients;
     expect(rows).toHaveLength(1);

@@ -1,31 +1,14 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { historyReport } from "../../cli/history-report.ts";
 import { LOCAL_DATA_BUCKET } from "../../cli/local/s3-server.ts";
-import {
-  createWorkspace,
-  type Publisher,
-  rss,
-  startPublisher,
-  type Workspace,
-  writeConfigs,
-} from "../support/workflow.ts";
+import { rss, useWorkflowFixtures, writeConfigs } from "../support/workflow.ts";
 
-let publisher: Publisher;
-let ws: Workspace;
+const fixtures = useWorkflowFixtures();
 
-beforeAll(async () => {
-  publisher = await startPublisher();
-});
-afterAll(async () => {
-  await publisher.close();
-});
 beforeEach(async () => {
-  ws = await createWorkspace();
-  publisher.routes.clear();
-  publisher.server.requests.length = 0;
-  publisher.routes.set("/feed.xml", {
+  fixtures.publisher.routes.set("/feed.xml", {
     status: 200,
     headers: { etag: '"v1"' },
     body: rss("Feed", [
@@ -42,11 +25,11 @@ beforeEach(async () => {
     ]),
   });
   await writeConfigs(
-    ws.configsDir,
+    fixtures.ws.configsDir,
     {
       sources: [
-        { source_key: "feed", ingestion_mode: "rss", rss_url: publisher.url("/feed.xml") },
-        { source_key: "down", ingestion_mode: "rss", rss_url: publisher.url("/down.xml") },
+        { source_key: "feed", ingestion_mode: "rss", rss_url: fixtures.publisher.url("/feed.xml") },
+        { source_key: "down", ingestion_mode: "rss", rss_url: fixtures.publisher.url("/down.xml") },
       ],
     },
     {
@@ -55,48 +38,50 @@ beforeEach(async () => {
     },
   );
 });
-afterEach(async () => {
-  await ws.dispose();
-});
 
 /** The s3rver file holding an object's bytes, to damage it as a bad deploy or a bug would. */
-const objectFile = (key: string) => join(ws.dataDir, "s3", LOCAL_DATA_BUCKET, `${key}._S3rver_object`);
+const objectFile = (key: string) =>
+  join(fixtures.ws.dataDir, "s3", LOCAL_DATA_BUCKET, `${key}._S3rver_object`);
 
 describe("stored state", () => {
   it("keeps a source's validators when the run set entries aside for a later window", async () => {
     // A replay of an older window sees "Newer news" after its end: the next run must still read it.
-    await ws.run({ client_id: "c", window_end: "2026-11-17T06:00:00Z" });
-    expect(await ws.readJson("state/c/sources.json")).toMatchObject({ sources: { feed: { etag: null } } });
-    const next = await ws.run({ client_id: "c", scheduled_time: "2026-11-20T06:00:00Z" });
-    expect(publisher.server.requests.at(-1)?.headers["if-none-match"]).toBeUndefined();
+    await fixtures.ws.run({ client_id: "c", window_end: "2026-11-17T06:00:00Z" });
+    expect(await fixtures.ws.readJson("state/c/sources.json")).toMatchObject({
+      sources: { feed: { etag: null } },
+    });
+    const next = await fixtures.ws.run({ client_id: "c", scheduled_time: "2026-11-20T06:00:00Z" });
+    expect(fixtures.publisher.server.requests.at(-1)?.headers["if-none-match"]).toBeUndefined();
     expect(next.output).toMatchObject({ totals: { items_new: 1 } });
-    expect((await ws.items("c")).map((i) => i.title).sort()).toEqual(["Newer news", "Older news"]);
+    expect((await fixtures.ws.items("c")).map((i) => i.title).sort()).toEqual(["Newer news", "Older news"]);
   });
 
   it("starts a corrupt state file afresh instead of failing the client on every run", async () => {
-    await ws.run({ client_id: "c", scheduled_time: "2026-11-20T06:00:00Z" });
+    await fixtures.ws.run({ client_id: "c", scheduled_time: "2026-11-20T06:00:00Z" });
     await writeFile(objectFile("state/c/sources.json"), "{ not json");
     await writeFile(objectFile("state/c/seen.json"), JSON.stringify({ seen: "wrong shape" }));
-    const again = await ws.run({ client_id: "c", scheduled_time: "2026-11-20T07:00:00Z" });
+    const again = await fixtures.ws.run({ client_id: "c", scheduled_time: "2026-11-20T07:00:00Z" });
     expect(again.status).toBe("SUCCEEDED");
     expect(again.output).toMatchObject({ status: "succeeded", totals: { items_new: 0 } });
-    expect(await ws.readJson("state/c/sources.json")).toMatchObject({ sources: { feed: { etag: '"v1"' } } });
-    expect(await ws.items("c")).toHaveLength(2);
+    expect(await fixtures.ws.readJson("state/c/sources.json")).toMatchObject({
+      sources: { feed: { etag: '"v1"' } },
+    });
+    expect(await fixtures.ws.items("c")).toHaveLength(2);
   });
 
   it("fails the client with StoredDataInvalid and leaves a damaged items file untouched", async () => {
     const key = "ingested/c/2026/11/20/items.json";
-    const first = await ws.run({ client_id: "c", scheduled_time: "2026-11-20T06:00:00Z" });
+    const first = await fixtures.ws.run({ client_id: "c", scheduled_time: "2026-11-20T06:00:00Z" });
     expect(first.status).toBe("SUCCEEDED");
     // The day's file no longer holds items (a hand edit, a bug): it must be neither merged nor replaced.
     await writeFile(objectFile(key), '[{"title": "hand-edited, no item_id"}]');
-    publisher.routes.set("/feed.xml", {
+    fixtures.publisher.routes.set("/feed.xml", {
       status: 200,
       body: rss("Feed", [
         { title: "Fresh", link: "https://news.example.com/fresh", pubDate: "Fri, 20 Nov 2026 05:00:00 GMT" },
       ]),
     });
-    const result = await ws.run({ client_id: "c", scheduled_time: "2026-11-20T08:00:00Z" });
+    const result = await fixtures.ws.run({ client_id: "c", scheduled_time: "2026-11-20T08:00:00Z" });
     expect(result.status).toBe("FAILED");
     const report = historyReport(result.history);
     expect(report.clients[0]).toMatchObject({ client_id: "c", status: "failed", error: "StoredDataInvalid" });
@@ -104,10 +89,10 @@ describe("stored state", () => {
   });
 
   it("flags the sources of a client whose every source failed three runs in a row", async () => {
-    publisher.routes.set("/down.xml", { status: 500, body: "down", contentType: "text/plain" });
+    fixtures.publisher.routes.set("/down.xml", { status: 500, body: "down", contentType: "text/plain" });
     let report = historyReport([]);
     for (let i = 0; i < 3; i++) {
-      report = historyReport((await ws.run({ scheduled_time: "2026-11-20T06:00:00Z" })).history);
+      report = historyReport((await fixtures.ws.run({ scheduled_time: "2026-11-20T06:00:00Z" })).history);
     }
     expect(report.summary).toMatchObject({
       status: "partial",
