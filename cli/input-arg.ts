@@ -1,4 +1,4 @@
-import { type ExecutionInput, parseExecutionInput } from "../shared/execution-input.ts";
+import { type ExecutionInput, parseExecutionInput } from "../shared/workflow/execution-input.ts";
 import { UsageError } from "./usage-error.ts";
 
 export function parseJsonInput(raw: string | undefined): unknown {

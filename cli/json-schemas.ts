@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { ClientConfigSchema } from "../shared/client-config.ts";
-import { SourceCatalogSchema } from "../shared/source-catalog.ts";
+import { ClientConfigSchema } from "../shared/config/client-config.ts";
+import { SourceCatalogSchema } from "../shared/config/source-catalog.ts";
 
 export const SCHEMAS_DIR = join(import.meta.dirname, "..", "examples", "schemas");
 

@@ -1,11 +1,11 @@
-import "../shared/polyfills.ts";
+import "./polyfills.ts";
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ClientIdSchema } from "../shared/client-config.ts";
-import { InvalidInputError } from "../shared/errors.ts";
-import { CATALOG_KEY, parseSourceCatalog } from "../shared/source-catalog.ts";
-import { formatProblem } from "../shared/validation.ts";
+import { ClientIdSchema } from "../shared/config/client-config.ts";
+import { CATALOG_KEY, parseSourceCatalog } from "../shared/config/source-catalog.ts";
+import { formatProblem } from "../shared/config/validation.ts";
+import { InvalidInputError } from "../shared/errors/workflow-errors.ts";
 import { history } from "./commands/history.ts";
 import { rerun } from "./commands/rerun.ts";
 import { start } from "./commands/start.ts";

@@ -1,5 +1,5 @@
-import { rerunInput } from "../shared/aggregate-stats.ts";
-import { type ExecutionInput, parseExecutionInput, RunSchema } from "../shared/execution-input.ts";
+import { rerunInput } from "../shared/workflow/aggregate-stats.ts";
+import { type ExecutionInput, parseExecutionInput, RunSchema } from "../shared/workflow/execution-input.ts";
 import type { HistoryReport } from "./history-report.ts";
 
 /**

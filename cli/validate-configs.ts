@@ -1,11 +1,11 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { load } from "cheerio";
-import { type ClientConfig, clientIdFromKey, parseClientConfig } from "../shared/client-config.ts";
-import { compileExcludePatterns } from "../shared/item-filters.ts";
-import { referenceProblems } from "../shared/resolve-sources.ts";
-import { CATALOG_KEY, parseSourceCatalog, type SourceCatalog } from "../shared/source-catalog.ts";
-import type { ValidationProblem } from "../shared/validation.ts";
+import { type ClientConfig, clientIdFromKey, parseClientConfig } from "../shared/config/client-config.ts";
+import { referenceProblems } from "../shared/config/resolve-sources.ts";
+import { CATALOG_KEY, parseSourceCatalog, type SourceCatalog } from "../shared/config/source-catalog.ts";
+import type { ValidationProblem } from "../shared/config/validation.ts";
+import { compileExcludePatterns } from "../shared/workflow/select-items.ts";
 import { UsageError } from "./usage-error.ts";
 
 const CATALOG_NAME = basename(CATALOG_KEY);

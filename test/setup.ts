@@ -1,1 +1,1 @@
-import "../shared/polyfills.ts";
+import "../cli/polyfills.ts";

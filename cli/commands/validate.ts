@@ -1,5 +1,5 @@
 import { join, relative } from "node:path";
-import { formatProblem } from "../../shared/validation.ts";
+import { formatProblem } from "../../shared/config/validation.ts";
 import type { Io } from "../io.ts";
 import { validateConfigPaths } from "../validate-configs.ts";
 

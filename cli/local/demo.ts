@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CATALOG_KEY } from "../../shared/source-catalog.ts";
+import { CATALOG_KEY } from "../../shared/config/source-catalog.ts";
 import { UsageError } from "../usage-error.ts";
 import { readManifest, startFixtureServer } from "./fixture-server.ts";
 import { type LocalRunOptions, type LocalRunResult, runLocal } from "./run-local.ts";

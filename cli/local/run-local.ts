@@ -1,4 +1,4 @@
-import "../../shared/polyfills.ts";
+import "../polyfills.ts";
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,9 +12,9 @@ export type JSONValue = string | number | boolean | null | JSONValue[] | { [key:
 import { createHandler as createAggregateStats } from "../../lambdas/aggregate-stats/handler.ts";
 import { createHandler as createIngestClient } from "../../lambdas/ingest-client/handler.ts";
 import { createHandler as createListClients } from "../../lambdas/list-clients/handler.ts";
-import type { FetchPolicy } from "../../shared/fetch-source.ts";
-import type { Runtime } from "../../shared/runtime.ts";
-import { S3Store } from "../../shared/s3-store.ts";
+import type { FetchPolicy } from "../../shared/fetch/fetcher.ts";
+import type { Runtime } from "../../shared/lambda/runtime.ts";
+import { S3Store } from "../../shared/store/s3-store.ts";
 import { type HistoryEvent, HistoryRecorder } from "./history.ts";
 import { LOCAL_CONFIG_BUCKET, LOCAL_DATA_BUCKET, type LocalS3, startLocalS3 } from "./s3-server.ts";
 import { uploadConfigs } from "./upload-configs.ts";

@@ -1,5 +1,5 @@
-import { type Item, ItemListSchema } from "../../shared/item.ts";
-import type { S3Store } from "../../shared/s3-store.ts";
+import { type Item, ItemListSchema } from "../../shared/store/item.ts";
+import type { S3Store } from "../../shared/store/s3-store.ts";
 
 /** Every stored item of a client, oldest day first, in file order. */
 export async function storedItems(store: S3Store, bucket: string, clientId: string): Promise<Item[]> {

@@ -1,4 +1,4 @@
-import { runtimeFromEnv } from "../../shared/runtime.ts";
+import { runtimeFromEnv } from "../../shared/lambda/runtime.ts";
 import { createHandler } from "./handler.ts";
 
 export const handler = createHandler(runtimeFromEnv());

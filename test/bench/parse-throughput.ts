@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseFeed } from "../../shared/parse-feed.ts";
+import { parseFeed } from "../../shared/parse/parse-feed.ts";
 
 /** The feed corpus handed to the team, outside the repository. */
 export const CORPUS_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus");

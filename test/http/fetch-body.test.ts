@@ -1,7 +1,7 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_FETCH_POLICY, Fetcher, type FetchPolicy } from "../../shared/fetch-source.ts";
-import { FetchTimeoutError, ResponseTooLargeError } from "../../shared/http-errors.ts";
+import { FetchTimeoutError, ResponseTooLargeError } from "../../shared/errors/source-errors.ts";
+import { DEFAULT_FETCH_POLICY, Fetcher, type FetchPolicy } from "../../shared/fetch/fetcher.ts";
 import {
   type CraftedHandler,
   type CraftedServer,

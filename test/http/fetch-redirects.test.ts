@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Fetcher } from "../../shared/fetch-source.ts";
-import { NetworkError } from "../../shared/http-errors.ts";
+import { NetworkError } from "../../shared/errors/source-errors.ts";
+import { Fetcher } from "../../shared/fetch/fetcher.ts";
 import { type CraftedHandler, type CraftedServer, startCraftedServer } from "./crafted-server.ts";
 
 const STATUSES = [301, 302, 303, 307, 308];

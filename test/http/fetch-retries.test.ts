@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Fetcher, type FetchPolicy } from "../../shared/fetch-source.ts";
-import { FetchTimeoutError, HttpStatusError, NetworkError } from "../../shared/http-errors.ts";
+import { FetchTimeoutError, HttpStatusError, NetworkError } from "../../shared/errors/source-errors.ts";
+import { Fetcher, type FetchPolicy } from "../../shared/fetch/fetcher.ts";
 import { type CraftedHandler, type CraftedServer, delay, startCraftedServer } from "./crafted-server.ts";
 
 let server: CraftedServer | undefined;

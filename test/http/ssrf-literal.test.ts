@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Fetcher } from "../../shared/fetch-source.ts";
-import { SsrfRefusedError } from "../../shared/http-errors.ts";
+import { SsrfRefusedError } from "../../shared/errors/source-errors.ts";
+import { Fetcher } from "../../shared/fetch/fetcher.ts";
 import { type CraftedServer, startCraftedServer } from "./crafted-server.ts";
 
 let server: CraftedServer;

@@ -1,15 +1,15 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import dns from "node:dns";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { Fetcher } from "../../shared/fetch-source.ts";
-import { SsrfRefusedError } from "../../shared/http-errors.ts";
+import { SsrfRefusedError } from "../../shared/errors/source-errors.ts";
+import { Fetcher } from "../../shared/fetch/fetcher.ts";
 import { type CraftedServer, startCraftedServer } from "./crafted-server.ts";
 
 // Only loopback is reachable here, so the fixture server plays a public origin: its exact address
 // 127.0.0.1 counts as public. Every other address keeps the real verdict, so a redirect to another
 // loopback form (::1, ::ffff:127.0.0.1, a name resolving to one) must still be refused.
-vi.mock("../../shared/ssrf-guard.ts", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../shared/ssrf-guard.ts")>();
+vi.mock("../../shared/fetch/ssrf-guard.ts", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../shared/fetch/ssrf-guard.ts")>();
   return {
     ...actual,
     isRefusedAddress: (address: string) => address !== "127.0.0.1" && actual.isRefusedAddress(address),

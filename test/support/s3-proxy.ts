@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
-import { S3Store } from "../../shared/s3-store.ts";
+import { S3Store } from "../../shared/store/s3-store.ts";
 
 /**
  * A loopback proxy in front of s3rver for the faults s3rver cannot produce (a 412 on a conditional PUT, a

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { type JSONValue, type LocalRunOptions, localRuntime, runLocal } from "../../cli/local/run-local.ts";
 import { LOCAL_DATA_BUCKET, startLocalS3 } from "../../cli/local/s3-server.ts";
 import { storedItems } from "../../cli/local/stored-items.ts";
-import type { Item } from "../../shared/item.ts";
+import type { Item } from "../../shared/store/item.ts";
 import { type CraftedServer, startCraftedServer } from "../http/crafted-server.ts";
 
 export interface Route {

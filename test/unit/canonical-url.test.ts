@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalUrl } from "../../shared/canonical-url.ts";
-import { contentHash, itemId, urlKey } from "../../shared/item-id.ts";
+import { canonicalUrl } from "../../shared/parse/canonical-url.ts";
+import { contentHash, itemId, urlKey } from "../../shared/store/item-id.ts";
 
 describe("canonicalUrl", () => {
   it("lower-cases the host, drops the fragment, tracking parameters and the trailing slash", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeBody } from "../../shared/charset.ts";
+import { decodeBody } from "../../shared/parse/charset.ts";
 
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, "utf8"));
 const latin1 = (text: string) => new Uint8Array(Buffer.from(text, "latin1"));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { clientIdFromKey, loadClientConfig, parseClientConfig } from "../../shared/client-config.ts";
-import { parseSourceCatalog } from "../../shared/source-catalog.ts";
-import { formatProblem } from "../../shared/validation.ts";
+import { clientIdFromKey, loadClientConfig, parseClientConfig } from "../../shared/config/client-config.ts";
+import { parseSourceCatalog } from "../../shared/config/source-catalog.ts";
+import { formatProblem } from "../../shared/config/validation.ts";
 
 const FILE = "clients/lai.yaml";
 

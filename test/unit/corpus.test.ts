@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { FeedParseError, type ParsedFeed, parseFeed } from "../../shared/parse-feed.ts";
+import { FeedParseError, type ParsedFeed, parseFeed } from "../../shared/parse/parse-feed.ts";
 
 /** The conformance corpus lives outside the repository (see its README.md for the schema). */
 const CORPUS_DIR = path.resolve(import.meta.dirname, "../../../shared/corpus");

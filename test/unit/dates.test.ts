@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateFromUrl, findDateInText, parseDate, toIsoUtc } from "../../shared/dates.ts";
+import { dateFromUrl, findDateInText, parseDate, toIsoUtc } from "../../shared/parse/dates.ts";
 
 const iso = (date: Date | null) => (date ? toIsoUtc(date) : null);
 

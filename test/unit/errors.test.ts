@@ -1,7 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AggregateEventSchema } from "../../shared/aggregate-stats.ts";
+import {
+  FetchTimeoutError,
+  HttpStatusError,
+  NetworkError,
+  ParseError,
+  ResponseTooLargeError,
+  SelectorBrokenError,
+  SsrfRefusedError,
+} from "../../shared/errors/source-errors.ts";
 import {
   CatalogInvalidError,
   ClientConfigInvalidError,
@@ -11,18 +19,10 @@ import {
   StoredDataInvalidError,
   StoreUnavailableError,
   TRANSIENT_ERROR_NAMES,
-} from "../../shared/errors.ts";
-import {
-  FetchTimeoutError,
-  HttpStatusError,
-  NetworkError,
-  ParseError,
-  ResponseTooLargeError,
-  SelectorBrokenError,
-  SsrfRefusedError,
-} from "../../shared/http-errors.ts";
-import { AllSourcesFailedError } from "../../shared/ingest-client.ts";
-import { WriteConflictError } from "../../shared/s3-store.ts";
+} from "../../shared/errors/workflow-errors.ts";
+import { WriteConflictError } from "../../shared/store/s3-store.ts";
+import { AggregateEventSchema } from "../../shared/workflow/aggregate-stats.ts";
+import { AllSourcesFailedError } from "../../shared/workflow/ingest-client.ts";
 
 const asl = readFileSync(join(import.meta.dirname, "..", "..", "statemachine", "ingest.asl.json"), "utf8");
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { rerunInput } from "../../shared/aggregate-stats.ts";
-import { InvalidInputError } from "../../shared/errors.ts";
+import { InvalidInputError } from "../../shared/errors/workflow-errors.ts";
+import { rerunInput } from "../../shared/workflow/aggregate-stats.ts";
 import {
   ExecutionInputSchema,
   IngestItemSchema,
   makeRunId,
   parseExecutionInput,
   runOptions,
-} from "../../shared/execution-input.ts";
+} from "../../shared/workflow/execution-input.ts";
 
 describe("the execution input", () => {
   it("accepts the documented forms", () => {

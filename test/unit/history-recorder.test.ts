@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { historyReport } from "../../cli/history-report.ts";
 import { HistoryRecorder } from "../../cli/local/history.ts";
 import { loadDefinition } from "../../cli/local/run-local.ts";
-import { type AggregateEvent, summarise } from "../../shared/aggregate-stats.ts";
+import { type AggregateEvent, summarise } from "../../shared/workflow/aggregate-stats.ts";
 
 class StoreUnavailable extends Error {
   override readonly name = "StoreUnavailable";

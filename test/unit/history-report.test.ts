@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatHistoryReport, historyReport, readableCause } from "../../cli/history-report.ts";
 import { rerunInputOf } from "../../cli/rerun-input.ts";
-import { ExecutionInputSchema } from "../../shared/execution-input.ts";
+import { ExecutionInputSchema } from "../../shared/workflow/execution-input.ts";
 import { PARTIAL_RUN_ARN, recordedEvents } from "../support/aws-history.ts";
 
 const partial = () => recordedEvents("partial-run.page-1.json", "partial-run.page-2.json");

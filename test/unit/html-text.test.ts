@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { htmlToText } from "../../shared/html-text.ts";
+import { htmlToText } from "../../shared/parse/html-text.ts";
 
 describe("htmlToText", () => {
   it("separates words at paragraph boundaries instead of gluing them", () => {

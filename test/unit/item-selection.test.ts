@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { dailyItemsKey, mergeDailyItems } from "../../shared/daily-items.ts";
-import type { Item } from "../../shared/item.ts";
+import { dailyItemsKey, mergeDailyItems } from "../../shared/store/daily-items.ts";
+import type { Item } from "../../shared/store/item.ts";
+import { recordSeen } from "../../shared/store/seen-ledger.ts";
+import { nextSourceState } from "../../shared/store/source-state.ts";
 import {
   compileExcludePatterns,
   contentVerdict,
   periodWindow,
   windowVerdict,
   wordCount,
-} from "../../shared/item-filters.ts";
-import { recordSeen } from "../../shared/seen-ledger.ts";
-import { nextSourceState } from "../../shared/source-state.ts";
+} from "../../shared/workflow/select-items.ts";
 
 function item(id: string, title = id): Item {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pageMetaDate } from "../../shared/page-meta-date.ts";
+import { pageMetaDate } from "../../shared/parse/page-date.ts";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

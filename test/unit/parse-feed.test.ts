@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FeedParseError, parseFeed } from "../../shared/parse-feed.ts";
+import { FeedParseError, parseFeed } from "../../shared/parse/parse-feed.ts";
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, "utf8"));
 

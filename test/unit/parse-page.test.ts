@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ParseError, SelectorBrokenError } from "../../shared/http-errors.ts";
-import { parsePage } from "../../shared/parse-page.ts";
+import { ParseError, SelectorBrokenError } from "../../shared/errors/source-errors.ts";
+import { parsePage } from "../../shared/parse/parse-page.ts";
 
 const PAGE = "https://www.acme-pharma.example/media/press-releases/";
 

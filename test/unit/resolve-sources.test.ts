@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ClientConfigSchema } from "../../shared/client-config.ts";
-import { ClientConfigInvalidError } from "../../shared/errors.ts";
-import { resolveSources } from "../../shared/resolve-sources.ts";
-import { SourceCatalogSchema } from "../../shared/source-catalog.ts";
+import { ClientConfigSchema } from "../../shared/config/client-config.ts";
+import { resolveSources } from "../../shared/config/resolve-sources.ts";
+import { SourceCatalogSchema } from "../../shared/config/source-catalog.ts";
+import { ClientConfigInvalidError } from "../../shared/errors/workflow-errors.ts";
 
 const catalog = SourceCatalogSchema.parse({
   sources: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfterMs, type RetryPolicy, retryDelayMs } from "../../shared/retry-policy.ts";
+import { parseRetryAfterMs, type RetryPolicy, retryDelayMs } from "../../shared/fetch/retry-policy.ts";
 
 const policy: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 30_000 };
 const now = new Date("2025-03-10T12:00:00Z");

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
-import { canonicalUrl } from "../../shared/canonical-url.ts";
-import { decodeBody } from "../../shared/charset.ts";
-import { parseFeed } from "../../shared/parse-feed.ts";
+import { canonicalUrl } from "../../shared/parse/canonical-url.ts";
+import { decodeBody } from "../../shared/parse/charset.ts";
+import { parseFeed } from "../../shared/parse/parse-feed.ts";
 
 /**
  * rss-parser is the project's reference feed reader; parseFeed replaces it on the hot path for speed and

@@ -1,7 +1,7 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { describe, expect, it } from "vitest";
-import { summarise } from "../../shared/aggregate-stats.ts";
-import { addRunMetrics } from "../../shared/run-metrics.ts";
+import { summarise } from "../../shared/workflow/aggregate-stats.ts";
+import { addRunMetrics } from "../../shared/workflow/run-metrics.ts";
 
 const RUN = {
   run_id: "20261120T060000Z-sched",

@@ -1,8 +1,8 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import dns from "node:dns";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SsrfRefusedError } from "../../shared/http-errors.ts";
-import { createSsrfLookup, isRefusedAddress } from "../../shared/ssrf-guard.ts";
+import { SsrfRefusedError } from "../../shared/errors/source-errors.ts";
+import { createSsrfLookup, isRefusedAddress } from "../../shared/fetch/ssrf-guard.ts";
 
 const refused: ReadonlyArray<readonly [string, string]> = [
   ["127.0.0.1", "IPv4 loopback"],

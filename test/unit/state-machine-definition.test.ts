@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
-import { TRANSIENT_ERROR_NAMES } from "../../shared/errors.ts";
+import { TRANSIENT_ERROR_NAMES } from "../../shared/errors/workflow-errors.ts";
 
 const ASL_FILE = join(import.meta.dirname, "..", "..", "statemachine", "ingest.asl.json");
 

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localRuntime } from "../../cli/local/run-local.ts";
 import { LOCAL_DATA_BUCKET, type LocalS3, startLocalS3 } from "../../cli/local/s3-server.ts";
-import { aggregateStats } from "../../shared/aggregate-stats.ts";
-import { listClients } from "../../shared/list-clients.ts";
+import { aggregateStats } from "../../shared/workflow/aggregate-stats.ts";
+import { listClients } from "../../shared/workflow/list-clients.ts";
 
 /**
  * The Distributed Map's S3 side (CDK context mapMode=distributed), which the local interpreter can't

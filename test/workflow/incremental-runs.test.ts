@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SourceReport } from "../../shared/ingest-source.ts";
+import type { SourceReport } from "../../shared/workflow/ingest-source.ts";
 import { rss, useWorkflowFixtures, writeConfigs } from "../support/workflow.ts";
 
 const WINDOW_END = "2026-11-20T06:00:00Z";

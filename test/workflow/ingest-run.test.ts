@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { historyReport } from "../../cli/history-report.ts";
-import { ExecutionInputSchema } from "../../shared/execution-input.ts";
+import { ExecutionInputSchema } from "../../shared/workflow/execution-input.ts";
 import { rss, useWorkflowFixtures, writeConfigs } from "../support/workflow.ts";
 
 const WINDOW_END = "2026-11-20T06:00:00Z";

@@ -11,8 +11,8 @@ import {
   type LocalS3,
   startLocalS3,
 } from "../../cli/local/s3-server.ts";
-import { StoreUnavailableError } from "../../shared/errors.ts";
-import { listClients } from "../../shared/list-clients.ts";
+import { StoreUnavailableError } from "../../shared/errors/workflow-errors.ts";
+import { listClients } from "../../shared/workflow/list-clients.ts";
 
 let dir: string;
 let s3: LocalS3;

@@ -2,8 +2,8 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
-import type { FetchPolicy } from "./fetch-source.ts";
-import { S3Store } from "./s3-store.ts";
+import type { FetchPolicy } from "../fetch/fetcher.ts";
+import { S3Store } from "../store/s3-store.ts";
 
 /** Everything the domain functions need from the outside world, passed in rather than read globally. */
 export interface Runtime {

@@ -1,7 +1,8 @@
 import pLimit from "p-limit";
 import { z } from "zod";
-import { CLIENTS_PREFIX, clientIdFromKey, parseClientConfig } from "./client-config.ts";
-import { clientListJsonl, clientListKey } from "./client-list.ts";
+import { CLIENTS_PREFIX, clientIdFromKey, parseClientConfig } from "../config/client-config.ts";
+import type { Runtime } from "../lambda/runtime.ts";
+import { clientListJsonl, clientListKey } from "../store/client-list.ts";
 import {
   type ExecutionInput,
   makeRunId,
@@ -9,7 +10,6 @@ import {
   type Run,
   runOptions,
 } from "./execution-input.ts";
-import type { Runtime } from "./runtime.ts";
 
 /** What `List clients` passes: the raw execution input and the execution's name and start time. */
 export const ListClientsEventSchema = z.object({

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
-import { canonicalUrl } from "./canonical-url.ts";
-import { decodeBody } from "./charset.ts";
-import { type DateSource, dateFromTextOrUrl, toIsoUtc } from "./dates.ts";
-import type { Fetcher, FetchResult } from "./fetch-source.ts";
-import { classifyError, ParseError, SourceError } from "./http-errors.ts";
-import { pageMetaDate } from "./page-meta-date.ts";
-import { parseFeed } from "./parse-feed.ts";
-import { type PageEntry, parsePage } from "./parse-page.ts";
-import type { Source } from "./source-catalog.ts";
-import type { SourceAttempt, SourceOutcome, SourceState } from "./source-state.ts";
+import type { Source } from "../config/source-catalog.ts";
+import { classifyError, ParseError, SourceError } from "../errors/source-errors.ts";
+import type { Fetcher, FetchResult } from "../fetch/fetcher.ts";
+import { canonicalUrl } from "../parse/canonical-url.ts";
+import { decodeBody } from "../parse/charset.ts";
+import { type DateSource, dateFromTextOrUrl, toIsoUtc } from "../parse/dates.ts";
+import { pageMetaDate } from "../parse/page-date.ts";
+import { parseFeed } from "../parse/parse-feed.ts";
+import { type PageEntry, parsePage } from "../parse/parse-page.ts";
+import type { SourceAttempt, SourceOutcome, SourceState } from "../store/source-state.ts";
 
 /** An entry turned into the fields of an item, before window, filters and dedup. */
 export interface Candidate {

@@ -8,7 +8,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { StoredDataInvalidError, StoreUnavailableError } from "./errors.ts";
+import { StoredDataInvalidError, StoreUnavailableError } from "../errors/workflow-errors.ts";
 
 export interface StoredText {
   text: string;

@@ -1,4 +1,4 @@
-import { compactError } from "./errors.ts";
+import { compactError } from "../errors/workflow-errors.ts";
 import type { Runtime } from "./runtime.ts";
 
 /**

@@ -1,18 +1,19 @@
 import pLimit from "p-limit";
 import { z } from "zod";
-import { type ClientConfig, clientConfigKey, loadClientConfig } from "./client-config.ts";
-import { dailyItemsKey, mergeDailyItems } from "./daily-items.ts";
-import { CatalogInvalidError, ClientNotFoundError, StoredDataInvalidError } from "./errors.ts";
-import type { IngestItem } from "./execution-input.ts";
-import { Fetcher } from "./fetch-source.ts";
-import { type Candidate, ingestSource, type SourceReport, type SourceRunResult } from "./ingest-source.ts";
-import { type Item, ItemListSchema } from "./item.ts";
-import { compileExcludePatterns, contentVerdict, periodWindow, windowVerdict } from "./item-filters.ts";
-import { contentHash, itemId, urlKey } from "./item-id.ts";
-import { resolveSources } from "./resolve-sources.ts";
-import type { Runtime } from "./runtime.ts";
-import { recordSeen, type SeenLedger, SeenLedgerSchema, seenLedgerKey } from "./seen-ledger.ts";
-import { CATALOG_KEY, loadSourceCatalog, type Source } from "./source-catalog.ts";
+import { type ClientConfig, clientConfigKey, loadClientConfig } from "../config/client-config.ts";
+import { resolveSources } from "../config/resolve-sources.ts";
+import { CATALOG_KEY, loadSourceCatalog, type Source } from "../config/source-catalog.ts";
+import {
+  CatalogInvalidError,
+  ClientNotFoundError,
+  StoredDataInvalidError,
+} from "../errors/workflow-errors.ts";
+import { Fetcher } from "../fetch/fetcher.ts";
+import type { Runtime } from "../lambda/runtime.ts";
+import { dailyItemsKey, mergeDailyItems } from "../store/daily-items.ts";
+import { type Item, ItemListSchema } from "../store/item.ts";
+import { contentHash, itemId, urlKey } from "../store/item-id.ts";
+import { recordSeen, type SeenLedger, SeenLedgerSchema, seenLedgerKey } from "../store/seen-ledger.ts";
 import {
   FAILING_STREAK,
   isFailure,
@@ -20,7 +21,10 @@ import {
   type SourcesState,
   SourcesStateSchema,
   sourcesStateKey,
-} from "./source-state.ts";
+} from "../store/source-state.ts";
+import type { IngestItem } from "./execution-input.ts";
+import { type Candidate, ingestSource, type SourceReport, type SourceRunResult } from "./ingest-source.ts";
+import { compileExcludePatterns, contentVerdict, periodWindow, windowVerdict } from "./select-items.ts";
 
 /**
  * All of a client's sources are in flight together (the run waits for the slowest source, not a sum of

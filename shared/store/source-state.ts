@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SourceErrorClass } from "./http-errors.ts";
+import type { SourceErrorClass } from "../errors/source-errors.ts";
 
 /** A source that failed this many runs in a row is flagged in the run summary. */
 export const FAILING_STREAK = 3;

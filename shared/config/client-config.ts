@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ClientConfigInvalidError } from "./errors.ts";
+import { ClientConfigInvalidError } from "../errors/workflow-errors.ts";
 import { formatProblem, type ValidationProblem, zodProblems } from "./validation.ts";
 import { parseYamlFile } from "./yaml-file.ts";
 

@@ -1,6 +1,6 @@
 import dns from "node:dns";
 import { BlockList, isIP, type LookupFunction } from "node:net";
-import { SsrfRefusedError } from "./http-errors.ts";
+import { SsrfRefusedError } from "../errors/source-errors.ts";
 
 // Addresses a fetch of public news must never reach: anything that is not globally routable,
 // because a feed URL or redirect pointing there is either a mistake or an attempt to probe the

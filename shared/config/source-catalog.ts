@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CatalogInvalidError } from "./errors.ts";
+import { CatalogInvalidError } from "../errors/workflow-errors.ts";
 import { formatProblem, type ValidationProblem, zodProblems } from "./validation.ts";
 import { parseYamlFile } from "./yaml-file.ts";
 

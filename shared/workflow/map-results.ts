@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { StoreUnavailableError } from "./errors.ts";
-import type { S3Store } from "./s3-store.ts";
+import { StoreUnavailableError } from "../errors/workflow-errors.ts";
+import type { S3Store } from "../store/s3-store.ts";
 
 /**
  * With the Distributed Map (CDK context mapMode=distributed) branch outcomes don't travel in the state:

@@ -1,9 +1,9 @@
 import * as cheerio from "cheerio";
 import type { AnyNode } from "domhandler";
+import type { HtmlSelectors } from "../config/source-catalog.ts";
+import { ParseError, SelectorBrokenError } from "../errors/source-errors.ts";
 import { type DateSource, dateFromTextOrUrl, parseDate, toIsoUtc } from "./dates.ts";
 import { htmlToText } from "./html-text.ts";
-import { ParseError, SelectorBrokenError } from "./http-errors.ts";
-import type { HtmlSelectors } from "./source-catalog.ts";
 
 export interface PageEntry {
   title: string | null;

@@ -1,5 +1,5 @@
+import { ClientConfigInvalidError } from "../errors/workflow-errors.ts";
 import type { ClientConfig } from "./client-config.ts";
-import { ClientConfigInvalidError } from "./errors.ts";
 import type { Source, SourceCatalog } from "./source-catalog.ts";
 import { formatProblem, type ValidationProblem } from "./validation.ts";
 

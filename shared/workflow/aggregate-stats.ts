@@ -1,10 +1,10 @@
 import pLimit from "p-limit";
 import { z } from "zod";
+import type { Runtime } from "../lambda/runtime.ts";
+import { FAILING_STREAK } from "../store/source-state.ts";
 import { type ExecutionInput, type Run, RunSchema } from "./execution-input.ts";
 import { ResultWriterDetailsSchema, readMapResults } from "./map-results.ts";
 import { addRunMetrics } from "./run-metrics.ts";
-import type { Runtime } from "./runtime.ts";
-import { FAILING_STREAK } from "./source-state.ts";
 
 /** A branch that ended in `Record client failure`. */
 export const ClientFailureSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ClientIdSchema } from "./client-config.ts";
-import { InvalidInputError } from "./errors.ts";
-import { formatProblem, zodProblems } from "./validation.ts";
+import { ClientIdSchema } from "../config/client-config.ts";
+import { formatProblem, zodProblems } from "../config/validation.ts";
+import { InvalidInputError } from "../errors/workflow-errors.ts";
 
 export const IngestionModeSchema = z.enum(["strict", "balanced", "broad"]);
 export type IngestionMode = z.infer<typeof IngestionModeSchema>;

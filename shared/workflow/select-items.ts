@@ -1,4 +1,4 @@
-import type { ContentFilters } from "./client-config.ts";
+import type { ContentFilters } from "../config/client-config.ts";
 import type { IngestionMode } from "./execution-input.ts";
 
 export interface Window {

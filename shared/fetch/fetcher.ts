@@ -4,7 +4,6 @@ import { isIP } from "node:net";
 import { Transform, type TransformCallback } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import zlib from "node:zlib";
-import { HostLimiter } from "./host-limiter.ts";
 import {
   classifyError,
   FetchTimeoutError,
@@ -13,7 +12,8 @@ import {
   ResponseTooLargeError,
   type SourceError,
   SsrfRefusedError,
-} from "./http-errors.ts";
+} from "../errors/source-errors.ts";
+import { HostLimiter } from "./host-limiter.ts";
 import { type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
 import { createSsrfLookup, isRefusedAddress } from "./ssrf-guard.ts";
 
