@@ -1,42 +1,34 @@
-// Domain errors of the workflow. Each `name` is the contract with the state machine's Retry/Catch and with
-// the run summary: Step Functions reports a Lambda error by this name (errorType), so renaming one is a
-// breaking change — test/unit/errors.test.ts pins them against statemachine/ingest.asl.json.
+import { VectoraError } from "./vectora-error.ts";
 
 /** The execution input (or a Map item) is not a valid execution input. Never retried; fails the execution. */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends VectoraError {
   override readonly name = "InvalidInput";
+  readonly retryable = false;
 }
 
 /** A client named in the input has no `clients/{client_id}.yaml`. Fails that client only. */
-export class ClientNotFoundError extends Error {
+export class ClientNotFoundError extends VectoraError {
   override readonly name = "ClientNotFound";
+  readonly retryable = false;
 }
 
 /** A client config exists but does not validate. The message names the file and the field path. */
-export class ClientConfigInvalidError extends Error {
+export class ClientConfigInvalidError extends VectoraError {
   override readonly name = "ClientConfigInvalid";
+  readonly retryable = false;
 }
 
-/** The source catalog does not validate. The message names the file and the field path. */
-export class CatalogInvalidError extends Error {
+/** The source catalog cannot be read at all (not YAML, or not a catalog). Bad entries fail their source only. */
+export class CatalogInvalidError extends VectoraError {
   override readonly name = "CatalogInvalid";
+  readonly retryable = false;
 }
 
-/** S3 did not answer or answered with a server error: transient, retried by the state machine. */
-export class StoreUnavailableError extends Error {
-  override readonly name = "StoreUnavailable";
+/** Every source of a client failed: the branch fails, after its state was stored. */
+export class AllSourcesFailedError extends VectoraError {
+  override readonly name = "AllSourcesFailed";
+  readonly retryable = false;
 }
-
-/**
- * A stored object is not what it should be (not JSON, or not of its schema). Not transient: retrying reads
- * the same bytes. Items are never overwritten when this happens; state files are started afresh.
- */
-export class StoredDataInvalidError extends Error {
-  override readonly name = "StoredDataInvalid";
-}
-
-/** Names of the project's own errors that the state machine retries. */
-export const TRANSIENT_ERROR_NAMES = ["StoreUnavailable", "WriteConflict"] as const;
 
 /** Lambda keeps only `name`, `message` and the stack in the error it reports; a short cause keeps each
  * failed branch's output small in the execution history. */

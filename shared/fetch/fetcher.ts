@@ -12,6 +12,7 @@ import {
   ResponseTooLargeError,
   type SourceError,
   SsrfRefusedError,
+  TooManyRedirectsError,
 } from "../errors/source-errors.ts";
 import { HostLimiter } from "./host-limiter.ts";
 import { type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
@@ -76,22 +77,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 type Exchange = { kind: "redirect"; location: string | undefined } | { kind: "done"; result: FetchResult };
 
-// Failures that would fail the same way on every attempt (redirect loops, unsupported schemes,
-// malformed URLs), so retrying them only wastes the client's time budget.
-const permanentFailures = new WeakSet<SourceError>();
-
-function permanent<E extends SourceError>(error: E): E {
-  permanentFailures.add(error);
-  return error;
-}
-
-function isRetryable(error: SourceError): boolean {
-  if (error instanceof FetchTimeoutError) return true;
-  if (error instanceof NetworkError) return !permanentFailures.has(error);
-  if (error instanceof HttpStatusError) return error.status >= 500 || error.status === 429;
-  return false;
-}
-
 function header(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? (value[0] ?? null) : value;
@@ -148,7 +133,7 @@ function decoderFor(encoding: string | null, url: string): Transform | null {
     case "br":
       return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
     default:
-      throw permanent(new NetworkError(url, `unsupported Content-Encoding "${name}"`));
+      throw new NetworkError(url, `unsupported Content-Encoding "${name}"`, { permanent: true });
   }
 }
 
@@ -194,7 +179,7 @@ export class Fetcher {
         const error = classifyError(raw, req.url);
         error.attempts = attempt;
         const retryAfter = error instanceof HttpStatusError ? error.retryAfter : null;
-        const delay = isRetryable(error)
+        const delay = error.retryable
           ? retryDelayMs(attempt, this.policy.retry, retryAfter, new Date())
           : null;
         if (delay === null) throw error;
@@ -209,28 +194,28 @@ export class Fetcher {
     try {
       url = new URL(req.url);
     } catch (err) {
-      throw permanent(new NetworkError(req.url, "invalid URL", { cause: err }));
+      throw new NetworkError(req.url, "invalid URL", { cause: err, permanent: true });
     }
     for (let redirects = 0; ; redirects += 1) {
       const target = url;
       const exchange = await this.#limiter.run(target.hostname, () => this.#exchange(target, req));
       if (exchange.kind === "done") return exchange.result;
       if (redirects >= this.policy.maxRedirects) {
-        throw permanent(
-          new NetworkError(req.url, `too many redirects (more than ${this.policy.maxRedirects})`),
+        throw new TooManyRedirectsError(
+          `${req.url}: too many redirects (more than ${this.policy.maxRedirects})`,
+          req.url,
         );
       }
       if (exchange.location === undefined || exchange.location === "") {
-        throw permanent(new NetworkError(target.href, "redirect without a Location header"));
+        throw new NetworkError(target.href, "redirect without a Location header", { permanent: true });
       }
       try {
         url = new URL(exchange.location, target);
       } catch (err) {
-        throw permanent(
-          new NetworkError(target.href, `redirect to an invalid Location "${exchange.location}"`, {
-            cause: err,
-          }),
-        );
+        throw new NetworkError(target.href, `redirect to an invalid Location "${exchange.location}"`, {
+          cause: err,
+          permanent: true,
+        });
       }
     }
   }
@@ -251,7 +236,9 @@ export class Fetcher {
   #exchange(url: URL, req: FetchRequest): Promise<Exchange> {
     const href = url.href;
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      return Promise.reject(permanent(new NetworkError(href, `unsupported URL scheme "${url.protocol}"`)));
+      return Promise.reject(
+        new NetworkError(href, `unsupported URL scheme "${url.protocol}"`, { permanent: true }),
+      );
     }
     const host = hostOf(url);
     const { allowPrivateNetwork, timeoutMs, maxBytes } = this.policy;
@@ -289,7 +276,12 @@ export class Fetcher {
           lookup: createSsrfLookup({ allowPrivateNetwork, url: href, isRefused: isRefusedAddress }),
         });
       } catch (err) {
-        fail(permanent(classifyError(err, href)));
+        fail(
+          new NetworkError(href, err instanceof Error ? err.message : String(err), {
+            cause: err,
+            permanent: true,
+          }),
+        );
         return;
       }
       request.on("error", fail);
@@ -360,7 +352,10 @@ export class Fetcher {
           fail(
             body === res
               ? err
-              : permanent(new NetworkError(href, `cannot decode the body: ${err.message}`, { cause: err })),
+              : new NetworkError(href, `cannot decode the body: ${err.message}`, {
+                  cause: err,
+                  permanent: true,
+                }),
           ),
         );
         res.on("error", fail);

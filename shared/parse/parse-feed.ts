@@ -1,3 +1,4 @@
+import { ParseError } from "../errors/source-errors.ts";
 /**
  * Feed parsing in one streaming pass (shared/feed-xml.ts), not through rss-parser, the project's chosen
  * feed library: rss-parser needs well-formed XML (so a repair pass first) and then reads it twice more
@@ -38,10 +39,6 @@ export interface ParsedFeed {
   entries: FeedEntry[];
 }
 
-export class FeedParseError extends Error {
-  override readonly name = "FeedParseError";
-}
-
 export interface ParseFeedOptions {
   contentType?: string | null;
   /** The URL the feed was served from: names it in errors and resolves relative links. */
@@ -54,17 +51,16 @@ export interface ParseFeedOptions {
  * parseDate (no local-time guesses, dc:date fallback) and Atom links are picked by rel.
  */
 export async function parseFeed(body: Uint8Array | string, opts: ParseFeedOptions = {}): Promise<ParsedFeed> {
-  const where = opts.url ? ` (${opts.url})` : "";
   const text =
     typeof body === "string"
       ? body.replace(/^\uFEFF/, "")
       : decodeBody(body, { contentType: opts.contentType, kind: "xml" });
-  if (!text.trim()) throw new FeedParseError(`Empty feed document${where}`);
+  if (!text.trim()) throw new ParseError(opts.url, "empty feed document");
 
   const root = readFeedXml(text);
-  if (!root) throw new FeedParseError(`No XML root element in feed document${where}`);
+  if (!root) throw new ParseError(opts.url, "no XML root element in the feed document");
   const format = detectFormat(root);
-  if (format === "unknown") throw new FeedParseError(`Not a feed: root element <${root.name}>${where}`);
+  if (format === "unknown") throw new ParseError(opts.url, `not a feed: root element <${root.name}>`);
 
   const isAtom = format === "atom";
   const channel = isAtom ? root : first(root, "channel");

@@ -8,7 +8,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { StoredDataInvalidError, StoreUnavailableError } from "../errors/workflow-errors.ts";
+import { StoredDataInvalidError, StoreUnavailableError, WriteConflictError } from "../errors/store-errors.ts";
 
 export interface StoredText {
   text: string;
@@ -18,11 +18,6 @@ export interface StoredText {
 export interface WriteCondition {
   ifMatch?: string | null;
   ifNoneMatch?: "*";
-}
-
-/** The write lost a race with another writer (conditional PUT refused); re-read and merge again. */
-export class WriteConflictError extends Error {
-  override readonly name = "WriteConflict";
 }
 
 function isNotFound(err: unknown): boolean {

@@ -1,23 +1,10 @@
 import { z } from "zod";
-import type { SourceErrorClass } from "../errors/source-errors.ts";
+import { SOURCE_ERROR_CLASSES, type SourceErrorClass } from "../errors/source-errors.ts";
 
 /** A source that failed this many runs in a row is flagged in the run summary. */
 export const FAILING_STREAK = 3;
 
-export const SourceOutcomeSchema = z.enum([
-  "ok",
-  "not_modified",
-  "empty",
-  "timeout",
-  "network",
-  "http_4xx",
-  "http_5xx",
-  "blocked",
-  "too_large",
-  "parse",
-  "selector_broken",
-  "ssrf_refused",
-]);
+export const SourceOutcomeSchema = z.enum(["ok", "not_modified", "empty", ...SOURCE_ERROR_CLASSES]);
 export type SourceOutcome = z.infer<typeof SourceOutcomeSchema>;
 
 export function isFailure(outcome: SourceOutcome): outcome is SourceErrorClass {

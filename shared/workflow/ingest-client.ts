@@ -3,10 +3,11 @@ import { z } from "zod";
 import { type ClientConfig, clientConfigKey, loadClientConfig } from "../config/client-config.ts";
 import { resolveSources } from "../config/resolve-sources.ts";
 import { CATALOG_KEY, loadSourceCatalog, type Source } from "../config/source-catalog.ts";
+import { StoredDataInvalidError } from "../errors/store-errors.ts";
 import {
+  AllSourcesFailedError,
   CatalogInvalidError,
   ClientNotFoundError,
-  StoredDataInvalidError,
 } from "../errors/workflow-errors.ts";
 import { Fetcher } from "../fetch/fetcher.ts";
 import type { Runtime } from "../lambda/runtime.ts";
@@ -34,9 +35,6 @@ import { compileExcludePatterns, contentVerdict, periodWindow, windowVerdict } f
 const MAX_SOURCES_IN_FLIGHT = 64;
 
 /** A client with sources, all of which failed: the branch fails so the run shows it, after state is saved. */
-export class AllSourcesFailedError extends Error {
-  override readonly name = "AllSourcesFailed";
-}
 
 /**
  * What a branch returns through the state machine: counters only, about 100 bytes, so 1,000 branches fit

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { StoreUnavailableError } from "../errors/workflow-errors.ts";
+import { StoreUnavailableError } from "../errors/store-errors.ts";
 import type { S3Store } from "../store/s3-store.ts";
 
 /**

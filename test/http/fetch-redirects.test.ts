@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { NetworkError } from "../../shared/errors/source-errors.ts";
+import { NetworkError, TooManyRedirectsError } from "../../shared/errors/source-errors.ts";
 import { Fetcher } from "../../shared/fetch/fetcher.ts";
 import { type CraftedHandler, type CraftedServer, startCraftedServer } from "./crafted-server.ts";
 
@@ -59,11 +59,11 @@ describe("Fetcher redirects", () => {
     ]);
   });
 
-  it("refuses a 6th redirect and does not retry it", async () => {
+  it("refuses a 6th redirect as too_many_redirects and does not retry it", async () => {
     const { server, fetcher } = await setup(hops);
     const err = await fetcher.fetch({ url: server.url("/hop/6"), kind: "page" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NetworkError);
-    expect((err as NetworkError).outcome).toBe("network");
+    expect(err).toBeInstanceOf(TooManyRedirectsError);
+    expect((err as TooManyRedirectsError).outcome).toBe("too_many_redirects");
     expect((err as Error).message).toContain("too many redirects");
     expect(server.count("/hop/0")).toBe(0);
     expect(server.count("/hop/6")).toBe(1);

@@ -63,11 +63,11 @@ describe("Fetcher retries", () => {
     expect(result.attempts).toBe(2);
   });
 
-  it("reports blocked when 429 persists after the retries", async () => {
+  it("reports rate_limited when 429 persists after the retries", async () => {
     const { server, fetcher } = await setup(scripted([429, 429, 429], { "retry-after": "0" }));
     const err = await fetcher.fetch({ url: server.url("/feed"), kind: "feed" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpStatusError);
-    expect((err as HttpStatusError).outcome).toBe("blocked");
+    expect((err as HttpStatusError).outcome).toBe("rate_limited");
     expect(server.count("/feed")).toBe(3);
   });
 

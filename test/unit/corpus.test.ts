@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { FeedParseError, type ParsedFeed, parseFeed } from "../../shared/parse/parse-feed.ts";
+import { ParseError } from "../../shared/errors/source-errors.ts";
+import { type ParsedFeed, parseFeed } from "../../shared/parse/parse-feed.ts";
 
 /** The conformance corpus lives outside the repository (see its README.md for the schema). */
 const CORPUS_DIR = path.resolve(import.meta.dirname, "../../../shared/corpus");
@@ -95,7 +96,7 @@ async function score(expected: ExpectedFile): Promise<FieldResult[]> {
   try {
     feed = await parseFeed(bytes, url ? { url } : {});
   } catch (error) {
-    const clean = error instanceof FeedParseError;
+    const clean = error instanceof ParseError;
     if (expected.parse_outcome === "error") {
       return [{ field: "error", matched: clean, expected: "FeedParseError", actual: String(error) }];
     }

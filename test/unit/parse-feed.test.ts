@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FeedParseError, parseFeed } from "../../shared/parse/parse-feed.ts";
+import { ParseError } from "../../shared/errors/source-errors.ts";
+import { parseFeed } from "../../shared/parse/parse-feed.ts";
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, "utf8"));
 
@@ -371,16 +372,17 @@ describe("parseFeed", () => {
   });
 
   describe("errors", () => {
-    it("rejects an empty document with FeedParseError naming the URL", async () => {
+    it("rejects an empty document with a ParseError naming the URL", async () => {
       const url = "https://feeds.example.com/empty.xml";
-      await expect(parseFeed(new Uint8Array(0), { url })).rejects.toThrow(FeedParseError);
+      await expect(parseFeed(new Uint8Array(0), { url })).rejects.toThrow(ParseError);
       await expect(parseFeed("  \n ", { url })).rejects.toThrow(url);
     });
 
     it("rejects a document with only a comment", async () => {
       const error = await parseFeed("<!-- nothing here -->").catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(FeedParseError);
-      expect((error as FeedParseError).name).toBe("FeedParseError");
+      expect(error).toBeInstanceOf(ParseError);
+      expect((error as ParseError).name).toBe("ParseError");
+      expect((error as ParseError).outcome).toBe("parse");
     });
 
     it("rejects an HTML page as not a feed", async () => {
@@ -388,7 +390,7 @@ describe("parseFeed", () => {
         parseFeed("<html><head><title>Document Moved</title></head><body>Moved</body></html>", {
           url: "https://x.example/rss",
         }),
-      ).rejects.toThrow(/Not a feed: root element <html> \(https:\/\/x\.example\/rss\)/);
+      ).rejects.toThrow(/https:\/\/x\.example\/rss: not a feed: root element <html>/);
     });
   });
 });

@@ -11,7 +11,7 @@ import {
   type LocalS3,
   startLocalS3,
 } from "../../cli/local/s3-server.ts";
-import { StoreUnavailableError } from "../../shared/errors/workflow-errors.ts";
+import { StoreUnavailableError } from "../../shared/errors/store-errors.ts";
 import { listClients } from "../../shared/workflow/list-clients.ts";
 
 let dir: string;

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_DATA_BUCKET, type LocalS3, startLocalS3 } from "../../cli/local/s3-server.ts";
-import { S3Store, WriteConflictError } from "../../shared/store/s3-store.ts";
+import { WriteConflictError } from "../../shared/errors/store-errors.ts";
+import { S3Store } from "../../shared/store/s3-store.ts";
 import { type S3Proxy, s3Error, startS3Proxy } from "../support/s3-proxy.ts";
 
 /**
