@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseFeed } from "../../shared/parse/parse-feed.ts";
+import { externalDir } from "../support/external-material.ts";
 
-/** The feed corpus handed to the team, outside the repository. */
-export const CORPUS_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus");
+/** The feed corpus lives outside the repository; the benchmark reads it from VECTORA_CORPUS_DIR. */
+export const CORPUS_DIR = externalDir("VECTORA_CORPUS_DIR").dir;
 
 interface CorpusEntry {
   file: string;
@@ -18,6 +19,7 @@ export interface CorpusFeed {
 
 /** The well-formed feeds that parse normally: the documents a healthy publisher serves. */
 export async function loadWellFormedFeeds(corpusDir = CORPUS_DIR): Promise<CorpusFeed[]> {
+  if (corpusDir === null) throw new Error("the parse benchmark needs VECTORA_CORPUS_DIR (the feed corpus)");
   const expected = JSON.parse(await readFile(join(corpusDir, "expected.json"), "utf8")) as CorpusEntry[];
   const kept = expected.filter((e) => e.wellformed && e.parse_outcome === "ok");
   return Promise.all(
