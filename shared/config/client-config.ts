@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { ClientConfigInvalidError } from "../errors/workflow-errors.ts";
+import { CONFIG_PREFIXES } from "../store/keys.ts";
 import { formatProblem, type ValidationProblem, zodProblems } from "./validation.ts";
 import { parseYamlFile } from "./yaml-file.ts";
-
-export const CLIENTS_PREFIX = "clients/";
 
 /**
  * Exclude patterns run against every item of a client, so one that backtracks catastrophically would stall
@@ -67,14 +66,10 @@ export const ClientIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must be 1-128 letters, digits, '_', '.' or '-'");
 
-export function clientConfigKey(clientId: string): string {
-  return `${CLIENTS_PREFIX}${clientId}.yaml`;
-}
-
 /** `clients/lai.yaml` -> `lai`; anything that is not a direct child YAML file -> null. */
 export function clientIdFromKey(key: string): string | null {
-  if (!key.startsWith(CLIENTS_PREFIX)) return null;
-  const name = key.slice(CLIENTS_PREFIX.length);
+  if (!key.startsWith(CONFIG_PREFIXES.clients)) return null;
+  const name = key.slice(CONFIG_PREFIXES.clients.length);
   const match = /^([^/]+)\.yaml$/.exec(name);
   const id = match?.[1];
   return id && ClientIdSchema.safeParse(id).success ? id : null;

@@ -3,7 +3,7 @@ import { CatalogInvalidError } from "../errors/workflow-errors.ts";
 import { formatProblem, type ValidationProblem, zodProblems } from "./validation.ts";
 import { parseYamlFile } from "./yaml-file.ts";
 
-export const CATALOG_KEY = "canonical/sources/source_catalog.yaml";
+export { CATALOG_KEY } from "../store/keys.ts";
 
 const HttpUrlSchema = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 

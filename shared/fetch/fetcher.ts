@@ -1,11 +1,14 @@
+import { once } from "node:events";
 import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
 import { Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import zlib from "node:zlib";
 import {
   classifyError,
+  DeadlineReachedError,
   FetchTimeoutError,
   HttpStatusError,
   NetworkError,
@@ -76,6 +79,13 @@ const ACCEPT: Record<FetchRequest["kind"], string> = {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 type Exchange = { kind: "redirect"; location: string | undefined } | { kind: "done"; result: FetchResult };
+
+export interface FetcherOptions {
+  /** Asked before every attempt; false once the invocation is near its deadline (no new request starts). */
+  canStart?: () => boolean;
+  /** The clock a Retry-After date is measured against. */
+  now?: () => Date;
+}
 
 function header(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
@@ -152,7 +162,12 @@ export class Fetcher {
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
 
-  constructor(policy: Partial<FetchPolicy> = {}) {
+  readonly #canStart: () => boolean;
+  readonly #now: () => Date;
+
+  constructor(policy: Partial<FetchPolicy> = {}, options: FetcherOptions = {}) {
+    this.#canStart = options.canStart ?? (() => true);
+    this.#now = options.now ?? (() => new Date());
     this.policy = {
       ...DEFAULT_FETCH_POLICY,
       ...policy,
@@ -172,6 +187,15 @@ export class Fetcher {
   /** Resolves with the response or rejects with a SourceError subclass, after retries. */
   async fetch(req: FetchRequest): Promise<FetchResult> {
     for (let attempt = 1; ; attempt += 1) {
+      if (!this.#canStart()) {
+        throw new DeadlineReachedError(
+          `${req.url}: not started, the invocation is near its deadline`,
+          req.url,
+          {
+            attempts: attempt - 1,
+          },
+        );
+      }
       try {
         const result = await this.#attempt(req);
         return { ...result, attempts: attempt };
@@ -180,7 +204,7 @@ export class Fetcher {
         error.attempts = attempt;
         const retryAfter = error instanceof HttpStatusError ? error.retryAfter : null;
         const delay = error.retryable
-          ? retryDelayMs(attempt, this.policy.retry, retryAfter, new Date())
+          ? retryDelayMs(attempt, this.policy.retry, retryAfter, this.#now())
           : null;
         if (delay === null) throw error;
         // The host slot is released between attempts: a backoff sleep must not hold back other sources.
@@ -233,137 +257,186 @@ export class Fetcher {
   }
 
   /** One HTTP request/response, holding the caller's host slot for its whole duration. */
-  #exchange(url: URL, req: FetchRequest): Promise<Exchange> {
+  async #exchange(url: URL, req: FetchRequest): Promise<Exchange> {
     const href = url.href;
+    this.#refuseBeforeConnecting(url);
+    const { timeoutMs } = this.policy;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let request: http.ClientRequest | undefined;
+    try {
+      request = this.#send(url, req, signal);
+      const [res] = (await once(request, "response", { signal })) as [http.IncomingMessage];
+      return await this.#readResponse(res, href, req, signal);
+    } catch (err) {
+      throw signal.aborted ? new FetchTimeoutError(href, timeoutMs) : classifyError(err, href);
+    } finally {
+      request?.destroy();
+    }
+  }
+
+  /** Schemes other than http(s), and literal addresses the guard refuses: no socket is ever opened. */
+  #refuseBeforeConnecting(url: URL): void {
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      return Promise.reject(
-        new NetworkError(href, `unsupported URL scheme "${url.protocol}"`, { permanent: true }),
-      );
+      throw new NetworkError(url.href, `unsupported URL scheme "${url.protocol}"`, { permanent: true });
     }
     const host = hostOf(url);
-    const { allowPrivateNetwork, timeoutMs, maxBytes } = this.policy;
     // A literal IP never goes through DNS, so the lookup hook would not see it.
-    if (!allowPrivateNetwork && isIP(host) !== 0 && isRefusedAddress(host)) {
-      return Promise.reject(new SsrfRefusedError(href, url.hostname, host));
+    if (isIP(host) !== 0 && isRefusedAddress(host, this.policy.allowPrivateNetwork)) {
+      throw new SsrfRefusedError(url.href, url.hostname, host);
     }
-    const transport = url.protocol === "https:" ? https : http;
-    return new Promise<Exchange>((resolve, reject) => {
-      let settled = false;
-      let request: http.ClientRequest | undefined;
-      let decoder: Transform | null = null;
-      const finish = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        clearTimeout(timer);
-        return true;
-      };
-      const fail = (err: unknown): void => {
-        if (!finish()) return;
-        decoder?.destroy();
-        request?.destroy();
-        reject(classifyError(err, href));
-      };
-      const done = (exchange: Exchange): void => {
-        if (finish()) resolve(exchange);
-      };
-      const timer = setTimeout(() => fail(new FetchTimeoutError(href, timeoutMs)), timeoutMs);
+  }
 
-      try {
-        request = transport.request(url, {
-          method: "GET",
-          headers: this.#headers(req),
-          agent: url.protocol === "https:" ? this.#httpsAgent : this.#httpAgent,
-          lookup: createSsrfLookup({ allowPrivateNetwork, url: href, isRefused: isRefusedAddress }),
-        });
-      } catch (err) {
-        fail(
-          new NetworkError(href, err instanceof Error ? err.message : String(err), {
-            cause: err,
-            permanent: true,
-          }),
-        );
-        return;
-      }
-      request.on("error", fail);
-      request.on("response", (res) => {
-        const status = res.statusCode ?? 0;
-        if (REDIRECT_STATUSES.has(status)) {
-          res.destroy();
-          done({ kind: "redirect", location: res.headers.location });
-          return;
-        }
-        if (status === 304) {
-          res.resume();
-          done({
-            kind: "done",
-            result: {
-              status: "not_modified",
-              url: href,
-              attempts: 0,
-              etag: header(res.headers.etag) ?? req.validators?.etag ?? null,
-              lastModified: header(res.headers["last-modified"]) ?? req.validators?.lastModified ?? null,
-            },
-          });
-          return;
-        }
-        if (status < 200 || status > 299) {
-          res.destroy();
-          fail(new HttpStatusError(href, status, { retryAfter: header(res.headers["retry-after"]) }));
-          return;
-        }
-        const declared = Number(res.headers["content-length"]);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          fail(new ResponseTooLargeError(href, maxBytes, `Content-Length ${declared}`));
-          return;
-        }
-        try {
-          decoder = decoderFor(header(res.headers["content-encoding"]), href);
-        } catch (err) {
-          fail(err);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let received = 0;
-        const body = decoder === null ? res : res.pipe(decoder);
-        body.on("data", (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > maxBytes) {
-            fail(new ResponseTooLargeError(href, maxBytes, "body exceeded the cap while streaming"));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        body.on("end", () =>
-          done({
-            kind: "done",
-            result: {
-              status: "ok",
-              url: href,
-              httpStatus: status,
-              body: Buffer.concat(chunks, received),
-              contentType: header(res.headers["content-type"]),
-              etag: header(res.headers.etag),
-              lastModified: header(res.headers["last-modified"]),
-              attempts: 0,
-            },
-          }),
-        );
-        body.on("error", (err) =>
-          fail(
-            body === res
-              ? err
-              : new NetworkError(href, `cannot decode the body: ${err.message}`, {
-                  cause: err,
-                  permanent: true,
-                }),
-          ),
-        );
-        res.on("error", fail);
-        res.on("close", () => {
-          if (!res.complete) fail(new NetworkError(href, "connection closed before the body was complete"));
-        });
+  #send(url: URL, req: FetchRequest, signal: AbortSignal): http.ClientRequest {
+    const { allowPrivateNetwork } = this.policy;
+    const transport = url.protocol === "https:" ? https : http;
+    let request: http.ClientRequest;
+    try {
+      request = transport.request(url, {
+        method: "GET",
+        headers: this.#headers(req),
+        agent: url.protocol === "https:" ? this.#httpsAgent : this.#httpAgent,
+        lookup: createSsrfLookup({
+          allowPrivateNetwork,
+          url: url.href,
+          isRefused: (address) => isRefusedAddress(address, allowPrivateNetwork),
+        }),
+        signal,
       });
-      request.end();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new NetworkError(url.href, message, { cause: err, permanent: true });
+    }
+    request.end();
+    return request;
+  }
+
+  async #readResponse(
+    res: http.IncomingMessage,
+    href: string,
+    req: FetchRequest,
+    signal: AbortSignal,
+  ): Promise<Exchange> {
+    const status = res.statusCode ?? 0;
+    if (REDIRECT_STATUSES.has(status)) {
+      res.destroy();
+      return { kind: "redirect", location: res.headers.location };
+    }
+    if (status === 304) {
+      res.resume();
+      return { kind: "done", result: notModified(res, href, req) };
+    }
+    if (status < 200 || status > 299) {
+      res.destroy();
+      throw new HttpStatusError(href, status, { retryAfter: header(res.headers["retry-after"]) });
+    }
+    const body = await readBody(res, href, this.policy.maxBytes, signal);
+    return { kind: "done", result: okResult(res, href, status, body) };
+  }
+}
+
+function notModified(res: http.IncomingMessage, href: string, req: FetchRequest): FetchResult {
+  return {
+    status: "not_modified",
+    url: href,
+    attempts: 0,
+    etag: header(res.headers.etag) ?? req.validators?.etag ?? null,
+    lastModified: header(res.headers["last-modified"]) ?? req.validators?.lastModified ?? null,
+  };
+}
+
+function okResult(res: http.IncomingMessage, href: string, status: number, body: Buffer): FetchResult {
+  return {
+    status: "ok",
+    url: href,
+    httpStatus: status,
+    body,
+    contentType: header(res.headers["content-type"]),
+    etag: header(res.headers.etag),
+    lastModified: header(res.headers["last-modified"]),
+    attempts: 0,
+  };
+}
+
+/** Gathers the decoded body and remembers why it stopped, which pipeline's own rejection hides. */
+class BodyCollector {
+  readonly #chunks: Buffer[] = [];
+  #received = 0;
+  /** pipeline reports the teardown a cut causes (an AbortError), not the cut itself. */
+  tooLarge: ResponseTooLargeError | null = null;
+  /** Set when the decoder failed before the connection did (pipeline then tears the response down too). */
+  decodeError: Error | null = null;
+  #responseFailed = false;
+
+  watch(res: http.IncomingMessage, decoder: Transform | null): void {
+    const responseFailed = () => {
+      if (this.decodeError === null) this.#responseFailed = true;
+    };
+    res.once("error", responseFailed);
+    res.once("close", () => {
+      if (!res.complete) responseFailed();
+    });
+    decoder?.once("error", (err) => {
+      if (!this.#responseFailed) this.decodeError ??= err;
     });
   }
+
+  constructor(
+    readonly href: string,
+    readonly maxBytes: number,
+  ) {}
+
+  readonly sink = async (source: AsyncIterable<Buffer>): Promise<void> => {
+    for await (const chunk of source) {
+      this.#received += chunk.length;
+      if (this.#received > this.maxBytes) {
+        this.tooLarge = new ResponseTooLargeError(
+          this.href,
+          this.maxBytes,
+          "body exceeded the cap while streaming",
+        );
+        throw this.tooLarge;
+      }
+      this.#chunks.push(chunk);
+    }
+  };
+
+  body(): Buffer {
+    return Buffer.concat(this.#chunks, this.#received);
+  }
+
+  /** A body the decoder cannot read fails the same way every time; a connection that drops does not. */
+  failure(err: unknown, aborted: boolean): unknown {
+    if (this.tooLarge !== null || aborted) return this.tooLarge ?? err;
+    if (this.decodeError === null) return classifyError(err, this.href);
+    return new NetworkError(this.href, `cannot decode the body: ${this.decodeError.message}`, {
+      cause: this.decodeError,
+      permanent: true,
+    });
+  }
+}
+
+/** The decoded body, cut as soon as it passes the cap; a declared Content-Length above it is refused unread. */
+async function readBody(
+  res: http.IncomingMessage,
+  href: string,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  const declared = Number(res.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    res.destroy();
+    throw new ResponseTooLargeError(href, maxBytes, `Content-Length ${declared}`);
+  }
+  const decoder = decoderFor(header(res.headers["content-encoding"]), href);
+  const collector = new BodyCollector(href, maxBytes);
+  collector.watch(res, decoder);
+  try {
+    await (decoder === null
+      ? pipeline(res, collector.sink, { signal })
+      : pipeline(res, decoder, collector.sink, { signal }));
+  } catch (err) {
+    throw collector.failure(err, signal.aborted);
+  }
+  if (!res.complete) throw new NetworkError(href, "connection closed before the body was complete");
+  return collector.body();
 }

@@ -89,22 +89,55 @@ function embeddedIpv4(bytes: Uint8Array): string | null {
 }
 
 /**
- * True when a fetch must not connect to `address`. Anything that is not a literal IP address
- * (including shorthand like "127.1") is refused: callers pass resolved addresses only.
+ * Cloud instance metadata and credential endpoints (AWS IMDS and ECS, AWS IMDS over IPv6, Alibaba): refused
+ * even when a local run allows private networks, a switch meant for loopback fixtures, never for credentials.
  */
-export function isRefusedAddress(address: string): boolean {
+const METADATA = new BlockList();
+for (const address of ["169.254.169.254", "169.254.170.2", "100.100.100.200"])
+  METADATA.addAddress(address, "ipv4");
+METADATA.addAddress("fd00:ec2::254", "ipv6");
+
+interface ParsedAddress {
+  family: 4 | 6;
+  text: string;
+  /** The IPv4 address an IPv6 one carries (mapped, NAT64, 6to4, Teredo), if any. */
+  embedded: string | null;
+}
+
+function parseAddress(address: string): ParsedAddress | null {
   let text = address.trim();
   if (text.startsWith("[") && text.endsWith("]")) text = text.slice(1, -1);
   const zone = text.indexOf("%");
   if (zone >= 0) text = text.slice(0, zone);
   const family = isIP(text);
-  if (family === 4) return refused.check(text, "ipv4");
-  if (family !== 6) return true;
+  if (family === 4) return { family, text, embedded: null };
+  if (family !== 6) return null;
   const bytes = parseIpv6Bytes(text);
-  if (bytes === null) return true;
-  const v4 = embeddedIpv4(bytes);
-  if (v4 !== null && refused.check(v4, "ipv4")) return true;
-  return refused.check(text, "ipv6");
+  return bytes === null ? null : { family, text, embedded: embeddedIpv4(bytes) };
+}
+
+function isMetadata(a: ParsedAddress): boolean {
+  if (a.family === 4) return METADATA.check(a.text, "ipv4");
+  return METADATA.check(a.text, "ipv6") || (a.embedded !== null && METADATA.check(a.embedded, "ipv4"));
+}
+
+function isNonPublic(a: ParsedAddress): boolean {
+  if (a.family === 4) return refused.check(a.text, "ipv4");
+  if (a.embedded !== null && refused.check(a.embedded, "ipv4")) return true;
+  return refused.check(a.text, "ipv6");
+}
+
+/**
+ * True when a fetch must not connect to `address`. Anything that is not a literal IP address
+ * (including shorthand like "127.1") is refused: callers pass resolved addresses only.
+ * `allowPrivateNetwork` (local runs against loopback fixtures) lets private ranges through, but never the
+ * cloud metadata addresses.
+ */
+export function isRefusedAddress(address: string, allowPrivateNetwork = false): boolean {
+  const parsed = parseAddress(address);
+  if (parsed === null) return true;
+  if (isMetadata(parsed)) return true;
+  return !allowPrivateNetwork && isNonPublic(parsed);
 }
 
 export interface SsrfLookupOptions {
@@ -121,19 +154,18 @@ export interface SsrfLookupOptions {
  * so a second, different DNS answer cannot slip through between check and connect.
  */
 export function createSsrfLookup(options: SsrfLookupOptions): LookupFunction {
-  const isRefused = options.isRefused ?? isRefusedAddress;
+  const isRefused =
+    options.isRefused ?? ((address: string) => isRefusedAddress(address, options.allowPrivateNetwork));
   return (hostname, lookupOptions, callback) => {
     dns.lookup(hostname, { ...lookupOptions, all: true }, (err, addresses) => {
       if (err) {
         callback(err, "");
         return;
       }
-      if (!options.allowPrivateNetwork) {
-        const bad = addresses.find((entry) => isRefused(entry.address));
-        if (bad !== undefined) {
-          callback(new SsrfRefusedError(options.url ?? hostname, hostname, bad.address), "");
-          return;
-        }
+      const bad = addresses.find((entry) => isRefused(entry.address));
+      if (bad !== undefined) {
+        callback(new SsrfRefusedError(options.url ?? hostname, hostname, bad.address), "");
+        return;
       }
       if (lookupOptions.all) {
         callback(null, addresses);

@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Tracer } from "@aws-lambda-powertools/tracer";
 import { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import type { FetchPolicy } from "../fetch/fetcher.ts";
@@ -20,6 +21,10 @@ export interface Runtime {
   /** CloudWatch metrics (EMF); absent in local runs, whose summary is printed instead. */
   metrics?: Metrics;
   now: () => Date;
+  /** Milliseconds left in this invocation (Lambda's context); absent when nothing bounds the run. */
+  remainingMs?: () => number;
+  /** Below this many remaining milliseconds no new fetch starts (default in workflow/fetch-sources.ts). */
+  deadlineMarginMs?: number;
 }
 
 const LambdaEnvSchema = z.object({
@@ -39,8 +44,10 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv = process.env): Runtime {
     const missing = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
     throw new Error(`Lambda environment is incomplete: ${missing}`);
   }
+  // X-Ray is on for the functions; the tracer adds a subsegment per S3 call, so a slow client shows where.
+  const tracer = new Tracer({ serviceName: "vectora-ingest" });
   return {
-    store: new S3Store(new S3Client({})),
+    store: new S3Store(tracer.captureAWSv3Client(new S3Client({}))),
     configBucket: parsed.data.CONFIG_BUCKET,
     dataBucket: parsed.data.DATA_BUCKET,
     fetchPolicy: { allowPrivateNetwork: false },

@@ -1,11 +1,5 @@
 import type { Item } from "./item.ts";
 
-/** `ingested/{client_id}/{YYYY}/{MM}/{DD}/items.json`, dated by the run's window end (UTC). */
-export function dailyItemsKey(clientId: string, windowEnd: string): string {
-  const day = new Date(windowEnd).toISOString().slice(0, 10).split("-");
-  return `ingested/${clientId}/${day[0]}/${day[1]}/${day[2]}/items.json`;
-}
-
 /** The document identity inside an item id (`{source_key}__{hash}`). */
 function documentKey(item: Item): string {
   return item.item_id.slice(item.item_id.lastIndexOf("__") + 2);

@@ -12,10 +12,6 @@ export const SeenLedgerSchema = z.object({
 });
 export type SeenLedger = z.infer<typeof SeenLedgerSchema>;
 
-export function seenLedgerKey(clientId: string): string {
-  return `state/${clientId}/seen.json`;
-}
-
 export function recordSeen(ledger: SeenLedger, urlKeys: Iterable<string>, at: Date): SeenLedger {
   const cutoff = at.getTime() - SEEN_RETENTION_DAYS * 86_400_000;
   const seen: Record<string, string> = {};

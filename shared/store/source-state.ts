@@ -31,10 +31,6 @@ export const SourcesStateSchema = z.object({
 });
 export type SourcesState = z.infer<typeof SourcesStateSchema>;
 
-export function sourcesStateKey(clientId: string): string {
-  return `state/${clientId}/sources.json`;
-}
-
 export interface SourceAttempt {
   outcome: SourceOutcome;
   at: string;
@@ -47,6 +43,9 @@ export interface SourceAttempt {
 /** Health bookkeeping: validators move only on success, so a failed run never forgets them. */
 export function nextSourceState(previous: SourceState | undefined, attempt: SourceAttempt): SourceState {
   const base = previous ?? SourceStateSchema.parse({});
+  // A source the run had no time left to start says nothing about the source: its health stays as it was.
+  if (attempt.outcome === "deadline")
+    return { ...base, last_attempt_at: attempt.at, last_outcome: "deadline" };
   if (isFailure(attempt.outcome)) {
     return {
       ...base,

@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import { z } from "zod";
 import type { Runtime } from "../lambda/runtime.ts";
+import { clientReportsPrefix, runSummaryKey } from "../store/keys.ts";
 import { FAILING_STREAK } from "../store/source-state.ts";
 import { type ExecutionInput, type Run, RunSchema } from "./execution-input.ts";
 import { ResultWriterDetailsSchema, readMapResults } from "./map-results.ts";
@@ -73,10 +74,6 @@ export interface RunSummary {
   /** The first MAX_LISTED_FAILURES of the repeatedly failing sources (totals count them all). */
   failing_sources: { client_id: string; source_key: string }[];
   summary_key: string | null;
-}
-
-export function summaryKey(runId: string): string {
-  return `runs/${runId}/summary.json`;
 }
 
 function shortCause(cause: string | null | undefined): string | null {
@@ -196,7 +193,7 @@ const DETAIL_READ_CONCURRENCY = 16;
 
 /** Per-source health from the run's client detail files (written by each branch), for summary.json. */
 async function sourcesHealth(runId: string, rt: Runtime): Promise<SourceHealth[]> {
-  const keys = await rt.store.listKeys(rt.dataBucket, `runs/${runId}/clients/`).catch((err: unknown) => {
+  const keys = await rt.store.listKeys(rt.dataBucket, clientReportsPrefix(runId)).catch((err: unknown) => {
     rt.logger.warn("run details unlisted", { error: (err as Error).message });
     return [];
   });
@@ -235,7 +232,7 @@ export async function aggregateStats(input: AggregateEvent, runtime: Runtime): P
     ...runtime,
     logger: runtime.logger.createChild({ persistentKeys: { run_id: event.run.run_id } }),
   };
-  const key = event.run.options.dry_run ? null : summaryKey(event.run.run_id);
+  const key = event.run.options.dry_run ? null : runSummaryKey(event.run.run_id);
   const health = key ? await sourcesHealth(event.run.run_id, rt) : null;
   const summary = summarise(event, key, health);
   if (key) {

@@ -187,7 +187,7 @@ function pageCandidates(
  * fails itself. Validators from the previous success make the request conditional unless forceRefresh.
  */
 export async function ingestSource(source: Source, opts: SourceRunOptions): Promise<SourceRunResult> {
-  const started = Date.now();
+  const started = opts.now().getTime();
   const url = sourceUrl(source);
   const at = opts.now().toISOString();
   const report: SourceReport = {
@@ -252,6 +252,6 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
     attempt.error = failure.message;
   }
   attempt.outcome = report.outcome;
-  report.duration_ms = Date.now() - started;
+  report.duration_ms = opts.now().getTime() - started;
   return { report, candidates, attempt };
 }

@@ -1,8 +1,8 @@
 import pLimit from "p-limit";
 import { z } from "zod";
-import { CLIENTS_PREFIX, clientIdFromKey, parseClientConfig } from "../config/client-config.ts";
+import { clientIdFromKey, parseClientConfig } from "../config/client-config.ts";
 import type { Runtime } from "../lambda/runtime.ts";
-import { clientListJsonl, clientListKey } from "../store/client-list.ts";
+import { CONFIG_PREFIXES, clientListKey } from "../store/keys.ts";
 import {
   type ExecutionInput,
   makeRunId,
@@ -52,7 +52,7 @@ export async function listClients(event: ListClientsEvent, rt: Runtime): Promise
   const named = namedClients(input);
   if (named) return deliver({ run, clients: named.map((client_id) => ({ client_id })), skipped: [] }, rt);
 
-  const keys = await rt.store.listKeys(rt.configBucket, CLIENTS_PREFIX);
+  const keys = await rt.store.listKeys(rt.configBucket, CONFIG_PREFIXES.clients);
   const candidates = keys
     .map((key) => ({ key, clientId: clientIdFromKey(key) }))
     .filter((c): c is { key: string; clientId: string } => c.clientId !== null)
@@ -100,4 +100,9 @@ function namedClients(input: ExecutionInput): string[] | null {
   if (input.client_id) return [input.client_id];
   if (input.client_ids) return [...new Set(input.client_ids)];
   return null;
+}
+
+/** One `{"client_id": ...}` per line: the shape a Distributed Map's ItemReader reads as JSON Lines. */
+export function clientListJsonl(clients: readonly { client_id: string }[]): string {
+  return clients.map((c) => JSON.stringify(c)).join("\n") + (clients.length > 0 ? "\n" : "");
 }

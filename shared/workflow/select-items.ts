@@ -1,73 +1,144 @@
-import type { ContentFilters } from "../config/client-config.ts";
-import type { IngestionMode } from "./execution-input.ts";
+import type { ClientConfig } from "../config/client-config.ts";
+import type { Source } from "../config/source-catalog.ts";
+import type { Item } from "../store/item.ts";
+import { contentHash, itemId, urlKey } from "../store/item-id.ts";
+import type { SeenLedger } from "../store/seen-ledger.ts";
+import type { IngestItem } from "./execution-input.ts";
+import type { Candidate, SourceRunResult } from "./ingest-source.ts";
+import {
+  compileExcludePatterns,
+  contentVerdict,
+  periodWindow,
+  type Window,
+  windowVerdict,
+} from "./item-filters.ts";
 
-export interface Window {
-  start: Date;
-  end: Date;
+/** Why candidates did not become new items, for the per-client detail. */
+export interface DropCounts {
+  before_window: number;
+  after_window: number;
+  undated: number;
+  too_short: number;
+  excluded: number;
+  duplicate_in_run: number;
+  already_seen: number;
 }
 
-const DAY_MS = 86_400_000;
-
-export function periodWindow(windowEnd: string, periodDays: number): Window {
-  const end = new Date(windowEnd);
-  return { start: new Date(end.getTime() - periodDays * DAY_MS), end };
+export interface Selection {
+  /**
+   * Sources with entries this run set aside that a later run may want (newer than the window's end, or
+   * undated under strict): their validators must not advance, or the next run's 304 would hide them.
+   */
+  unfinished: Set<string>;
+  items: Item[];
+  /** The ledger keys of `items`, in the same order. */
+  urlKeys: string[];
+  dropped: DropCounts;
+  found: number;
 }
 
-/** `after_window`: newer than the window's end — a later run will want it (see ingest-client). */
-export type WindowVerdict =
-  | "in_window"
-  | "before_window"
-  | "after_window"
-  | "undated_kept"
-  | "undated_dropped";
-
-/**
- * A dated item counts when it falls in the window (a small future skew is tolerated: publishers' clocks and
- * zones are sloppy). Undated items: strict drops them, balanced keeps those never delivered before (the
- * caller removes delivered ones), broad keeps all, delivered or not (the caller lets them through).
- */
-export function windowVerdict(
-  publishedAt: string | null,
-  window: Window,
-  mode: IngestionMode,
-): WindowVerdict {
-  if (publishedAt === null) return mode === "strict" ? "undated_dropped" : "undated_kept";
-  const t = new Date(publishedAt).getTime();
-  const skewMs = DAY_MS;
-  if (t < window.start.getTime()) return "before_window";
-  return t <= window.end.getTime() + skewMs ? "in_window" : "after_window";
+export interface SourceCandidates {
+  source: Source;
+  run: SourceRunResult;
 }
 
-export function wordCount(text: string): number {
-  return text.split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-}
+type Verdict = { keep: true } | { keep: false; drop: keyof DropCounts; unfinished?: true };
 
-/**
- * Compiles exclude patterns as whole-word, case-insensitive matches: "lai" matches "LAI" and "lai-based" but
- * never "claims". The boundary wraps the whole pattern, alternatives included ("lai|\\bfoo" still never
- * matches "claims"); a pattern's own \\b are kept and harmless.
- */
-export function compileExcludePatterns(patterns: readonly string[]): RegExp[] {
-  return patterns.map((p) => new RegExp(`(?<![\\p{L}\\p{N}_])(?:${p})(?![\\p{L}\\p{N}_])`, "iu"));
-}
+/** The rules one candidate passes, in order; dedup first so a duplicate is never counted twice. */
+class Selector {
+  readonly #inRun = new Set<string>();
+  readonly #excludes: RegExp[];
 
-export type ContentVerdict =
-  | { keep: true }
-  | { keep: false; reason: "too_short" | "excluded"; detail: string };
-
-export function contentVerdict(
-  title: string,
-  content: string,
-  filters: ContentFilters | undefined,
-  excludes: readonly RegExp[],
-): ContentVerdict {
-  if (filters?.min_word_count !== undefined) {
-    const words = wordCount(`${title} ${content}`);
-    if (words < filters.min_word_count) return { keep: false, reason: "too_short", detail: `${words} words` };
+  constructor(
+    readonly item: IngestItem,
+    readonly config: ClientConfig,
+    readonly ledger: SeenLedger,
+    readonly window: Window,
+  ) {
+    this.#excludes = compileExcludePatterns(config.source_config.content_filters?.exclude_patterns ?? []);
   }
-  for (const re of excludes) {
-    const text = `${title}\n${content}`;
-    if (re.test(text)) return { keep: false, reason: "excluded", detail: re.source };
+
+  verdict(c: Candidate, key: string): Verdict {
+    if (this.#inRun.has(key)) return { keep: false, drop: "duplicate_in_run" };
+    this.#inRun.add(key);
+    // Broad mode re-delivers undated items every run: without a date, "new" can't be told from "seen".
+    if (this.ledger.seen[key] && !(c.published_at === null && this.item.ingestion_mode === "broad"))
+      return { keep: false, drop: "already_seen" };
+    const inWindow = windowVerdict(c.published_at, this.window, this.item.ingestion_mode);
+    if (inWindow === "after_window") return { keep: false, drop: "after_window", unfinished: true };
+    if (inWindow === "undated_dropped") return { keep: false, drop: "undated", unfinished: true };
+    if (inWindow === "before_window") return { keep: false, drop: "before_window" };
+    const content = contentVerdict(
+      c.title,
+      c.content,
+      this.config.source_config.content_filters,
+      this.#excludes,
+    );
+    if (!content.keep) return { keep: false, drop: content.reason };
+    return { keep: true };
   }
-  return { keep: true };
+}
+
+function emptyDrops(): DropCounts {
+  return {
+    before_window: 0,
+    after_window: 0,
+    undated: 0,
+    too_short: 0,
+    excluded: 0,
+    duplicate_in_run: 0,
+    already_seen: 0,
+  };
+}
+
+/** Window, ingestion mode, content filters, then dedup within the run and against the ledger. */
+export function selectItems(
+  results: readonly SourceCandidates[],
+  item: IngestItem,
+  config: ClientConfig,
+  ledger: SeenLedger,
+  now: Date,
+): Selection {
+  const window = periodWindow(item.window_end, item.period_days ?? config.pipeline.default_period_days);
+  const selector = new Selector(item, config, ledger, window);
+  const selection: Selection = {
+    unfinished: new Set(),
+    items: [],
+    urlKeys: [],
+    dropped: emptyDrops(),
+    found: 0,
+  };
+  const ingestedAt = now.toISOString();
+  for (const { source, run } of results) {
+    for (const c of run.candidates) {
+      selection.found++;
+      const key = urlKey(c.canonical);
+      const verdict = selector.verdict(c, key);
+      if (!verdict.keep) {
+        selection.dropped[verdict.drop]++;
+        if (verdict.unfinished) selection.unfinished.add(source.source_key);
+        continue;
+      }
+      selection.items.push(toItem(c, source, ingestedAt));
+      selection.urlKeys.push(key);
+    }
+  }
+  return selection;
+}
+
+export function toItem(c: Candidate, source: Source, ingestedAt: string): Item {
+  return {
+    item_id: itemId(source.source_key, c.canonical),
+    source_key: source.source_key,
+    source_type: source.source_type,
+    title: c.title,
+    content: c.content,
+    url: c.url,
+    published_at: c.published_at,
+    date_source: c.date_source,
+    ingested_at: ingestedAt,
+    language: source.default_language,
+    content_hash: contentHash(c.title, c.content),
+    metadata: { ...c.metadata, canonical_url: c.canonical },
+  };
 }

@@ -12,7 +12,8 @@ vi.mock("../../shared/fetch/ssrf-guard.ts", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../../shared/fetch/ssrf-guard.ts")>();
   return {
     ...actual,
-    isRefusedAddress: (address: string) => address !== "127.0.0.1" && actual.isRefusedAddress(address),
+    isRefusedAddress: (address: string, allowPrivateNetwork?: boolean) =>
+      address !== "127.0.0.1" && actual.isRefusedAddress(address, allowPrivateNetwork),
   };
 });
 

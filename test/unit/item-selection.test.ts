@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { dailyItemsKey, mergeDailyItems } from "../../shared/store/daily-items.ts";
+import { mergeDailyItems } from "../../shared/store/daily-items.ts";
 import type { Item } from "../../shared/store/item.ts";
+import { dailyItemsKey } from "../../shared/store/keys.ts";
 import { recordSeen } from "../../shared/store/seen-ledger.ts";
 import { nextSourceState } from "../../shared/store/source-state.ts";
 import {
@@ -9,7 +10,7 @@ import {
   periodWindow,
   windowVerdict,
   wordCount,
-} from "../../shared/workflow/select-items.ts";
+} from "../../shared/workflow/item-filters.ts";
 
 function item(id: string, title = id): Item {
   return {

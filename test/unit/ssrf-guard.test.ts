@@ -1,7 +1,9 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import dns from "node:dns";
+import http from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SsrfRefusedError } from "../../shared/errors/source-errors.ts";
+import { Fetcher } from "../../shared/fetch/fetcher.ts";
 import { createSsrfLookup, isRefusedAddress } from "../../shared/fetch/ssrf-guard.ts";
 
 const refused: ReadonlyArray<readonly [string, string]> = [
@@ -172,5 +174,47 @@ describe("createSsrfLookup", () => {
     vi.spyOn(dns, "lookup").mockImplementation(fake as unknown as typeof dns.lookup);
     const { err } = await runLookup(createSsrfLookup({ allowPrivateNetwork: false }), {});
     expect(err).toBe(failure);
+  });
+});
+
+describe("cloud metadata addresses", () => {
+  const metadata = [
+    "169.254.169.254",
+    "169.254.170.2",
+    "100.100.100.200",
+    "fd00:ec2::254",
+    "::ffff:169.254.169.254",
+  ];
+
+  it.each(metadata)("refuses %s even when the run allows the private network", (address) => {
+    expect(isRefusedAddress(address, true)).toBe(true);
+    expect(isRefusedAddress(address, false)).toBe(true);
+  });
+
+  it("still lets loopback and private ranges through when the run allows them", () => {
+    for (const address of ["127.0.0.1", "::1", "10.0.0.5", "192.168.1.20", "169.254.10.20"]) {
+      expect(isRefusedAddress(address, true)).toBe(false);
+    }
+  });
+
+  it("refuses a host name resolving to a metadata address before connecting", async () => {
+    answerDns([{ address: "169.254.169.254", family: 4 }]);
+    const { err } = await runLookup(createSsrfLookup({ allowPrivateNetwork: true }), {});
+    expect(err).toBeInstanceOf(SsrfRefusedError);
+  });
+
+  it("refuses a literal metadata URL without opening a socket", async () => {
+    const connect = vi.spyOn(http, "request");
+    const fetcher = new Fetcher({
+      allowPrivateNetwork: true,
+      retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+    });
+    const err = await fetcher
+      .fetch({ url: "http://169.254.169.254/latest/meta-data/iam/security-credentials/", kind: "page" })
+      .catch((e: unknown) => e);
+    fetcher.close();
+    expect(err).toBeInstanceOf(SsrfRefusedError);
+    expect((err as SsrfRefusedError).outcome).toBe("ssrf_refused");
+    expect(connect).not.toHaveBeenCalled();
   });
 });

@@ -1,0 +1,59 @@
+import pLimit from "p-limit";
+import type { Source } from "../config/source-catalog.ts";
+import { Fetcher } from "../fetch/fetcher.ts";
+import type { Runtime } from "../lambda/runtime.ts";
+import { urlKey } from "../store/item-id.ts";
+import type { ClientInputs } from "./client-inputs.ts";
+import type { IngestItem } from "./execution-input.ts";
+import { ingestSource } from "./ingest-source.ts";
+import type { SourceCandidates } from "./select-items.ts";
+
+/**
+ * All of a client's sources are in flight together (the run waits for the slowest source, not a sum of
+ * waves); the bound only keeps a client with hundreds of sources from opening hundreds of sockets.
+ * Politeness to each publisher is the Fetcher's per-host limit.
+ */
+const MAX_SOURCES_IN_FLIGHT = 64;
+
+/**
+ * Time kept back at the end of an invocation: a request already started can take the fetch timeout, and
+ * the writes need a few seconds. Past it no new source or article fetch starts.
+ */
+export const DEFAULT_DEADLINE_MARGIN_MS = 45_000;
+
+/** False once the invocation's remaining time is below the margin; always true without a deadline. */
+export function canStartFetches(rt: Runtime): () => boolean {
+  const remaining = rt.remainingMs;
+  if (!remaining) return () => true;
+  const margin = rt.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
+  return () => remaining() > margin;
+}
+
+export async function fetchSources(
+  sources: readonly Source[],
+  item: IngestItem,
+  inputs: ClientInputs,
+  rt: Runtime,
+): Promise<SourceCandidates[]> {
+  const fetcher = new Fetcher(rt.fetchPolicy, { canStart: canStartFetches(rt), now: rt.now });
+  const limit = pLimit(MAX_SOURCES_IN_FLIGHT);
+  const isSeen = (canonical: string) => inputs.ledger.seen[urlKey(canonical)] !== undefined;
+  try {
+    return await Promise.all(
+      sources.map((source) =>
+        limit(async () => ({
+          source,
+          run: await ingestSource(source, {
+            fetcher,
+            previous: inputs.sourcesState.sources[source.source_key],
+            forceRefresh: item.force_refresh,
+            now: rt.now,
+            isSeen,
+          }),
+        })),
+      ),
+    );
+  } finally {
+    fetcher.close();
+  }
+}
