@@ -1,10 +1,17 @@
 import { z } from "zod";
 import { type ClientConfig, loadClientConfig } from "../config/client-config.ts";
+import { type HtmlExtractors, parseHtmlExtractors } from "../config/html-extractors.ts";
 import { loadSourceCatalog, type SourceCatalog } from "../config/source-catalog.ts";
 import { StoredDataInvalidError } from "../errors/store-errors.ts";
 import { CatalogInvalidError, ClientNotFoundError } from "../errors/workflow-errors.ts";
 import type { Runtime } from "../lambda/runtime.ts";
-import { CATALOG_KEY, clientConfigKey, seenLedgerKey, sourcesStateKey } from "../store/keys.ts";
+import {
+  CATALOG_KEY,
+  clientConfigKey,
+  HTML_EXTRACTORS_KEY,
+  seenLedgerKey,
+  sourcesStateKey,
+} from "../store/keys.ts";
 import { type SeenLedger, SeenLedgerSchema } from "../store/seen-ledger.ts";
 import { type SourcesState, SourcesStateSchema } from "../store/source-state.ts";
 
@@ -12,6 +19,7 @@ import { type SourcesState, SourcesStateSchema } from "../store/source-state.ts"
 export interface ClientInputs {
   config: ClientConfig;
   catalog: SourceCatalog;
+  extractors: HtmlExtractors;
   sourcesState: SourcesState;
   ledger: SeenLedger;
 }
@@ -27,7 +35,23 @@ async function readClientConfig(clientId: string, rt: Runtime): Promise<ClientCo
 async function readCatalog(rt: Runtime): Promise<SourceCatalog> {
   const stored = await rt.store.getText(rt.configBucket, CATALOG_KEY);
   if (!stored) throw new CatalogInvalidError(`no source catalog at s3://${rt.configBucket}/${CATALOG_KEY}`);
-  return loadSourceCatalog(CATALOG_KEY, stored.text);
+  const reading = loadSourceCatalog(CATALOG_KEY, stored.text);
+  if (reading.warnings.length + reading.errors.length > 0) {
+    rt.logger.warn("source catalog has entries that need attention", {
+      errors: reading.errors.length,
+      warnings: reading.warnings.length,
+    });
+  }
+  return reading.catalog;
+}
+
+/** Optional: a bucket without html_extractors.yaml simply has no extractors. */
+async function readExtractors(rt: Runtime): Promise<HtmlExtractors> {
+  const stored = await rt.store.getText(rt.configBucket, HTML_EXTRACTORS_KEY);
+  const reading = stored
+    ? parseHtmlExtractors(HTML_EXTRACTORS_KEY, stored.text)
+    : parseHtmlExtractors(HTML_EXTRACTORS_KEY, "");
+  return reading.extractors;
 }
 
 /**
@@ -45,13 +69,14 @@ async function readState<T>(rt: Runtime, key: string, schema: z.ZodType<T>, empt
   }
 }
 
-/** Independent reads: one round trip, not four. */
+/** Independent reads: one round trip, not one per file. */
 export async function readClientInputs(clientId: string, rt: Runtime): Promise<ClientInputs> {
-  const [config, catalog, sourcesState, ledger] = await Promise.all([
+  const [config, catalog, extractors, sourcesState, ledger] = await Promise.all([
     readClientConfig(clientId, rt),
     readCatalog(rt),
+    readExtractors(rt),
     readState(rt, sourcesStateKey(clientId), SourcesStateSchema, { sources: {} }),
     readState(rt, seenLedgerKey(clientId), SeenLedgerSchema, { seen: {} }),
   ]);
-  return { config, catalog, sourcesState, ledger };
+  return { config, catalog, extractors, sourcesState, ledger };
 }

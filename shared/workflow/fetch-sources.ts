@@ -1,11 +1,12 @@
 import pLimit from "p-limit";
+import type { ResolvedSources } from "../config/resolve-sources.ts";
 import type { Source } from "../config/source-catalog.ts";
 import { Fetcher } from "../fetch/fetcher.ts";
 import type { Runtime } from "../lambda/runtime.ts";
 import { urlKey } from "../store/item-id.ts";
 import type { ClientInputs } from "./client-inputs.ts";
 import type { IngestItem } from "./execution-input.ts";
-import { ingestSource } from "./ingest-source.ts";
+import { ingestSource, misconfiguredResult } from "./ingest-source.ts";
 import type { SourceCandidates } from "./select-items.ts";
 
 /**
@@ -29,7 +30,19 @@ export function canStartFetches(rt: Runtime): () => boolean {
   return () => remaining() > margin;
 }
 
+/** Every source the client names ends with one result, in the order the config names them. */
 export async function fetchSources(
+  resolved: ResolvedSources,
+  item: IngestItem,
+  inputs: ClientInputs,
+  rt: Runtime,
+): Promise<SourceCandidates[]> {
+  const fetched = await fetchRunnable(resolved.sources, item, inputs, rt);
+  const at = rt.now().toISOString();
+  return [...fetched, ...resolved.misconfigured.map((m) => misconfiguredResult(m, at))];
+}
+
+async function fetchRunnable(
   sources: readonly Source[],
   item: IngestItem,
   inputs: ClientInputs,

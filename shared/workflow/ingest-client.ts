@@ -29,8 +29,13 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
   };
   const started = rt.now().getTime();
   const inputs = await readClientInputs(item.client_id, rt);
-  const resolved = resolveSources(clientConfigKey(item.client_id), inputs.config, inputs.catalog);
-  const results = await fetchSources(resolved.sources, item, inputs, rt);
+  const resolved = resolveSources(
+    clientConfigKey(item.client_id),
+    inputs.config,
+    inputs.catalog,
+    inputs.extractors,
+  );
+  const results = await fetchSources(resolved, item, inputs, rt);
   const now = rt.now();
   const selection = selectItems(results, item, inputs.config, inputs.ledger, now);
   const attempts = sourceAttempts(results, selection);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
+import type { MisconfiguredSource } from "../config/resolve-sources.ts";
 import type { Source } from "../config/source-catalog.ts";
-import { classifyError, ParseError, SourceError } from "../errors/source-errors.ts";
+import { classifyError, ParseError, SourceConfigInvalidError, SourceError } from "../errors/source-errors.ts";
 import type { Fetcher, FetchResult } from "../fetch/fetcher.ts";
 import { canonicalUrl } from "../parse/canonical-url.ts";
 import { decodeBody } from "../parse/charset.ts";
@@ -182,16 +183,9 @@ function pageCandidates(
   return { candidates, entries: entries.length, withoutLink };
 }
 
-/**
- * Fetch and parse one source. Never throws: every source ends with one outcome, and a failing source only
- * fails itself. Validators from the previous success make the request conditional unless forceRefresh.
- */
-export async function ingestSource(source: Source, opts: SourceRunOptions): Promise<SourceRunResult> {
-  const started = opts.now().getTime();
-  const url = sourceUrl(source);
-  const at = opts.now().toISOString();
-  const report: SourceReport = {
-    source_key: source.source_key,
+function emptyReport(sourceKey: string, url: string): SourceReport {
+  return {
+    source_key: sourceKey,
     url,
     outcome: "ok",
     attempts: 0,
@@ -204,6 +198,43 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
     last_success_at: null,
     last_error_class: null,
   };
+}
+
+/** A source whose catalog entry cannot run: it fails alone, without a request, naming file, entry and field. */
+export function misconfiguredResult(
+  m: MisconfiguredSource,
+  at: string,
+): { source: Source; run: SourceRunResult } {
+  const error = new SourceConfigInvalidError(m.message, "");
+  const source: Source = {
+    source_key: m.source_key,
+    ingestion_mode: "none",
+    enabled: false,
+    source_type: "unknown",
+    default_language: "en",
+    tags: [],
+  };
+  const report: SourceReport = { ...emptyReport(m.source_key, ""), outcome: error.outcome, error: error.message };
+  const attempt: SourceAttempt = {
+    outcome: error.outcome,
+    at,
+    etag: null,
+    lastModified: null,
+    bodySha256: null,
+    error: error.message,
+  };
+  return { source, run: { report, candidates: [], attempt } };
+}
+
+/**
+ * Fetch and parse one source. Never throws: every source ends with one outcome, and a failing source only
+ * fails itself. Validators from the previous success make the request conditional unless forceRefresh.
+ */
+export async function ingestSource(source: Source, opts: SourceRunOptions): Promise<SourceRunResult> {
+  const started = opts.now().getTime();
+  const url = sourceUrl(source);
+  const at = opts.now().toISOString();
+  const report = emptyReport(source.source_key, url);
   const attempt: SourceAttempt = {
     outcome: "ok",
     at,

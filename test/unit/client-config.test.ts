@@ -84,38 +84,66 @@ describe("client configs", () => {
 
 describe("the source catalog", () => {
   const FILE_CATALOG = "canonical/sources/source_catalog.yaml";
+  const read = (text: string) => {
+    const result = parseSourceCatalog(FILE_CATALOG, text);
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join("\n"));
+    return result;
+  };
 
-  it("requires the URL and selectors that the ingestion mode needs", () => {
-    const result = parseSourceCatalog(
-      FILE_CATALOG,
+  it("requires the URL the ingestion mode needs, as an error of that entry alone", () => {
+    const result = read(
       "sources:\n  - source_key: a\n    ingestion_mode: rss\n  - source_key: b\n    ingestion_mode: html\n    html_url: https://b.example.com/\n",
     );
-    const lines = result.ok ? [] : result.problems.map(formatProblem);
-    expect(lines).toEqual([
-      `${FILE_CATALOG}: sources.0.rss_url: is required when ingestion_mode is rss`,
-      `${FILE_CATALOG}: sources.1.html: selectors are required when ingestion_mode is html`,
+    expect(result.errors.map(formatProblem)).toEqual([
+      `${FILE_CATALOG}: sources.0.rss_url: is required when ingestion_mode is rss (source 'a')`,
     ]);
+    expect(result.catalog.sources.map((s) => s.source_key)).toEqual(["b"]);
+    expect([...result.catalog.invalid.keys()]).toEqual(["a"]);
   });
 
-  it("rejects duplicate source keys and bouquets naming unknown sources", () => {
-    const result = parseSourceCatalog(
-      FILE_CATALOG,
-      "sources:\n  - {source_key: a, ingestion_mode: none}\n  - {source_key: a, ingestion_mode: none}\n" +
-        "bouquets:\n  - {bouquet_id: core, source_keys: [a, zz]}\n",
+  it("reads empty strings as absent values, and needs no URL for a disabled source", () => {
+    const result = read(
+      "sources:\n" +
+        "  - {source_key: a, ingestion_mode: html, rss_url: '', html_url: 'https://a.example.com/news/', company_id: a}\n" +
+        "  - {source_key: b, ingestion_mode: rss, rss_url: '', html_url: '', enabled: false}\n",
     );
-    const lines = result.ok ? [] : result.problems.map(formatProblem);
-    expect(lines).toEqual([
-      `${FILE_CATALOG}: sources.1.source_key: duplicate source_key 'a'`,
-      `${FILE_CATALOG}: bouquets.0.source_keys.1: unknown source_key 'zz'`,
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.catalog.sources.map((s) => [s.source_key, s.rss_url])).toEqual([
+      ["a", undefined],
+      ["b", undefined],
     ]);
+    expect(result.catalog.sources[0]?.company_id).toBe("a");
   });
 
-  it("rejects non-http URLs", () => {
-    const result = parseSourceCatalog(
-      FILE_CATALOG,
+  it("warns about duplicate keys, duplicates in a bouquet, misplaced entries and unknown bouquet members", () => {
+    const result = read(
+      "sources:\n  - {source_key: a, ingestion_mode: none}\n  - {source_key: a, ingestion_mode: none}\n" +
+        "bouquets:\n  - {bouquet_id: core, source_keys: [a, a, zz]}\n" +
+        "  - {source_key: c, ingestion_mode: rss, rss_url: 'https://c.example.com/feed'}\n",
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map(formatProblem)).toEqual([
+      `${FILE_CATALOG}: sources.1.source_key: duplicate source_key 'a': the first entry is used, this one ignored`,
+      `${FILE_CATALOG}: bouquets.0.source_keys.1: 'a' is listed twice in the bouquet`,
+      `${FILE_CATALOG}: bouquets.1: a source entry placed under bouquets: read as a source`,
+      `${FILE_CATALOG}: bouquets.core: lists unknown source_key 'zz': that source fails alone`,
+    ]);
+    expect(result.catalog.sources.map((s) => s.source_key)).toEqual(["a", "c"]);
+    expect(result.catalog.bouquets[0]?.source_keys).toEqual(["a", "zz"]);
+  });
+
+  it("rejects non-http URLs for the entry that has them", () => {
+    const result = read(
       "sources:\n  - {source_key: a, ingestion_mode: rss, rss_url: 'file:///etc/passwd'}\n",
     );
-    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(["sources.0.rss_url"]);
+    expect(result.errors.map((p) => p.path)).toEqual(["sources.0.rss_url"]);
+  });
+
+  it("fails the whole file only when it is not a catalog at all", () => {
+    const result = parseSourceCatalog(FILE_CATALOG, "sources: {a: 1}\n");
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(["sources"]);
   });
 });
 

@@ -104,3 +104,52 @@ describe("parsePage", () => {
     expect(() => parsePage(LIST, PAGE, { ...SELECTORS, item: "li[" })).toThrow(/li\[/);
   });
 });
+
+describe("parsePage with the seed's extractor selectors", () => {
+  const BOARD = `<html><body>
+  <ul class="gnb"><li><a href="/eng/about.php">About</a></li><li><a href="/eng/pr/news.php">News</a></li></ul>
+  <table class="board_list">
+    <tr><th>No</th><th>Subject</th><th>Date</th></tr>
+    <tr><td>12</td><td class="subject"><a href="news_view.php?idx=12">Phase 1 of PT320 completed</a></td><td class="date">2026.11.18</td></tr>
+    <tr><td>11</td><td class="subject"><a href="news_view.php?idx=11">New GMP site</a></td><td class="date">2026.10.02</td></tr>
+  </table></body></html>`;
+  const selectors = {
+    container: "table.board_list, table[class*='list'], main",
+    item: "tr, li, div.news-item",
+    title: "td.subject a, td[class*='title'] a, .title a, a",
+    link: "td.subject a, td[class*='title'] a, .title a, a",
+    date: { selector: "td.date, td[class*='date'], .date, time" },
+    alternatives: true,
+    date_formats: ["YYYY.M.D"],
+    base_url: "https://www.peptron.example/eng/pr/",
+  };
+
+  it("scopes items to the first container, tries alternatives in order and resolves against base_url", () => {
+    const entries = parsePage(BOARD, "https://www.peptron.example/eng/pr/news.php", selectors);
+    expect(entries.map((e) => [e.title, e.link, e.published?.slice(0, 10), e.dateSource])).toEqual([
+      [
+        "Phase 1 of PT320 completed",
+        "https://www.peptron.example/eng/pr/news_view.php?idx=12",
+        "2026-11-18",
+        "page_selector",
+      ],
+      [
+        "New GMP site",
+        "https://www.peptron.example/eng/pr/news_view.php?idx=11",
+        "2026-10-02",
+        "page_selector",
+      ],
+    ]);
+  });
+
+  it("keeps a comma inside an attribute selector as part of one alternative", () => {
+    const page = `<main><div class="news,list"><article><a href="/a">A story</a></article></div></main>`;
+    const entries = parsePage(page, "https://x.example/news/", {
+      container: "div[class='news,list'], main",
+      item: "article",
+      link: "a",
+      alternatives: true,
+    });
+    expect(entries.map((e) => e.link)).toEqual(["https://x.example/a"]);
+  });
+});
