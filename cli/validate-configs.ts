@@ -1,19 +1,28 @@
+import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { load } from "cheerio";
+import { load } from "cheerio/slim";
 import { type ClientConfig, clientIdFromKey, parseClientConfig } from "../shared/config/client-config.ts";
+import { parseHtmlExtractors } from "../shared/config/html-extractors.ts";
 import { referenceProblems } from "../shared/config/resolve-sources.ts";
 import { CATALOG_KEY, parseSourceCatalog, type SourceCatalog } from "../shared/config/source-catalog.ts";
+import type { HtmlSelectors } from "../shared/config/source-entry.ts";
 import type { ValidationProblem } from "../shared/config/validation.ts";
-import { compileExcludePatterns } from "../shared/workflow/select-items.ts";
+import { datePatternProblem } from "../shared/parse/date-patterns.ts";
+import { HTML_EXTRACTORS_KEY } from "../shared/store/keys.ts";
+import { compileExcludePatterns } from "../shared/workflow/item-filters.ts";
 import { UsageError } from "./usage-error.ts";
 
 const CATALOG_NAME = basename(CATALOG_KEY);
+const HTML_EXTRACTORS_NAME = basename(HTML_EXTRACTORS_KEY);
 
 export interface ValidationReport {
   /** Files read, in the order checked. */
   files: string[];
+  /** What cannot run: a client, a catalog entry, an extractor. */
   problems: ValidationProblem[];
+  /** What runs anyway or is ignored: misplaced or duplicated entries, settings that are not honoured. */
+  warnings: ValidationProblem[];
   /** Client files checked without a catalog, so their bouquet and source references were not. */
   unreferenced: string[];
 }
@@ -28,24 +37,45 @@ function selectorProblem(selector: string): string | null {
   }
 }
 
-export function selectorProblems(file: string, catalog: SourceCatalog): ValidationProblem[] {
+function htmlSelectorProblems(file: string, path: string, html: HtmlSelectors): ValidationProblem[] {
+  const fields: [string, string | undefined][] = [
+    ["container", html.container],
+    ["item", html.item],
+    ["link", html.link],
+    ["title", html.title],
+    ["summary", html.summary],
+    ["date.selector", html.date?.selector],
+  ];
   const problems: ValidationProblem[] = [];
-  catalog.sources.forEach((source, i) => {
-    const html = source.html;
-    if (!html) return;
-    const fields: [string, string | undefined][] = [
-      ["item", html.item],
-      ["link", html.link],
-      ["title", html.title],
-      ["summary", html.summary],
-      ["date.selector", html.date?.selector],
-    ];
-    for (const [field, selector] of fields) {
-      const message = selector === undefined ? null : selectorProblem(selector);
-      if (message) problems.push({ file, path: `sources.${i}.html.${field}`, message });
-    }
-  });
+  for (const [field, selector] of fields) {
+    const message = selector === undefined ? null : selectorProblem(selector);
+    if (message) problems.push({ file, path: `${path}.${field}`, message });
+  }
   return problems;
+}
+
+export function selectorProblems(file: string, catalog: SourceCatalog): ValidationProblem[] {
+  return catalog.sources.flatMap((source) =>
+    source.html ? htmlSelectorProblems(file, `sources.${source.source_key}.html`, source.html) : [],
+  );
+}
+
+/** Date patterns that cannot be used are left out at run time: the source still runs. */
+function datePatternWarnings(file: string, catalog: SourceCatalog): ValidationProblem[] {
+  return catalog.sources.flatMap((source) =>
+    (source.date_extraction_patterns ?? []).flatMap((pattern, i) => {
+      const message = datePatternProblem(pattern);
+      return message
+        ? [
+            {
+              file,
+              path: `sources.${source.source_key}.date_extraction_patterns.${i}`,
+              message: `${message}: ignored`,
+            },
+          ]
+        : [];
+    }),
+  );
 }
 
 /** Each exclude pattern as ingest compiles it (with its word boundaries), not only as written. */
@@ -83,15 +113,20 @@ function catalogNextTo(clientFile: string): string {
 interface Targets {
   clients: string[];
   catalogs: string[];
+  /** html_extractors.yaml files found beside the catalogs. */
+  extractors: string[];
   /** client file -> its catalog file */
   catalogOf: Map<string, string>;
   problems: ValidationProblem[];
 }
 
 async function expand(paths: readonly string[]): Promise<Targets> {
-  const t: Targets = { clients: [], catalogs: [], catalogOf: new Map(), problems: [] };
+  const t: Targets = { clients: [], catalogs: [], extractors: [], catalogOf: new Map(), problems: [] };
   const addCatalog = (file: string) => {
-    if (!t.catalogs.includes(file)) t.catalogs.push(file);
+    if (t.catalogs.includes(file)) return;
+    t.catalogs.push(file);
+    const extractors = join(dirname(file), HTML_EXTRACTORS_NAME);
+    if (existsSync(extractors)) t.extractors.push(extractors);
   };
   for (const path of paths) {
     if (await isDir(path)) {
@@ -149,30 +184,74 @@ async function expand(paths: readonly string[]): Promise<Targets> {
  */
 export async function validateConfigPaths(paths: readonly string[]): Promise<ValidationReport> {
   const targets = await expand(paths);
-  const problems = [...targets.problems];
+  const report: ValidationReport = {
+    files: [],
+    problems: [...targets.problems],
+    warnings: [],
+    unreferenced: [],
+  };
   const catalogs = new Map<string, SourceCatalog>();
   for (const file of targets.catalogs) {
-    const result = parseSourceCatalog(file, await readFile(file, "utf8"));
-    if (result.ok) {
-      catalogs.set(file, result.catalog);
-      problems.push(...selectorProblems(file, result.catalog));
-    } else problems.push(...result.problems);
+    const catalog = await checkCatalog(file, report);
+    if (catalog) catalogs.set(file, catalog);
   }
-  const unreferenced: string[] = [];
-  for (const file of targets.clients) {
-    if (clientIdFromKey(`clients/${basename(file)}`) === null) {
-      problems.push({ file, path: "", message: "file name is not a valid client id ({client_id}.yaml)" });
-    }
-    const result = parseClientConfig(file, await readFile(file, "utf8"));
-    if (!result.ok) {
-      problems.push(...result.problems);
-      continue;
-    }
-    problems.push(...patternProblems(file, result.config));
-    const catalogFile = targets.catalogOf.get(file);
-    const catalog = catalogFile ? catalogs.get(catalogFile) : undefined;
-    if (catalog) problems.push(...referenceProblems(file, result.config, catalog));
-    else if (!catalogFile) unreferenced.push(file);
+  for (const file of targets.clients) await checkClient(file, targets, catalogs, report);
+  report.files = [...targets.catalogs, ...targets.extractors, ...targets.clients];
+  return report;
+}
+
+async function checkCatalog(file: string, report: ValidationReport): Promise<SourceCatalog | null> {
+  const result = parseSourceCatalog(file, await readFile(file, "utf8"));
+  if (!result.ok) {
+    report.problems.push(...result.problems);
+    return null;
   }
-  return { files: [...targets.catalogs, ...targets.clients], problems, unreferenced };
+  report.problems.push(...result.errors, ...selectorProblems(file, result.catalog));
+  report.warnings.push(...result.warnings, ...datePatternWarnings(file, result.catalog));
+  const extractorsFile = join(dirname(file), HTML_EXTRACTORS_NAME);
+  if (await exists(extractorsFile))
+    checkExtractors(extractorsFile, await readFile(extractorsFile, "utf8"), result.catalog, report);
+  return result.catalog;
+}
+
+function checkExtractors(file: string, text: string, catalog: SourceCatalog, report: ValidationReport): void {
+  const reading = parseHtmlExtractors(file, text);
+  report.problems.push(...reading.errors);
+  report.warnings.push(...reading.warnings);
+  const keys = new Set([...catalog.sources.map((s) => s.source_key), ...catalog.invalid.keys()]);
+  for (const [key, extraction] of reading.extractors.bySource) {
+    report.problems.push(...htmlSelectorProblems(file, `extractors.${key}.selectors`, extraction.html));
+    if (!keys.has(key)) {
+      report.warnings.push({
+        file,
+        path: `extractors.${key}`,
+        message: "no catalog source has this key: ignored",
+      });
+    }
+  }
+}
+
+async function checkClient(
+  file: string,
+  targets: Targets,
+  catalogs: Map<string, SourceCatalog>,
+  report: ValidationReport,
+): Promise<void> {
+  if (clientIdFromKey(`clients/${basename(file)}`) === null) {
+    report.problems.push({
+      file,
+      path: "",
+      message: "file name is not a valid client id ({client_id}.yaml)",
+    });
+  }
+  const result = parseClientConfig(file, await readFile(file, "utf8"));
+  if (!result.ok) {
+    report.problems.push(...result.problems);
+    return;
+  }
+  report.problems.push(...patternProblems(file, result.config));
+  const catalogFile = targets.catalogOf.get(file);
+  const catalog = catalogFile ? catalogs.get(catalogFile) : undefined;
+  if (catalog) report.problems.push(...referenceProblems(file, result.config, catalog));
+  else if (!catalogFile) report.unreferenced.push(file);
 }

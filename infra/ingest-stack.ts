@@ -28,7 +28,7 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { IngestContext } from "./config.ts";
-import { type DefinitionSubstitutionKey, loadIngestDefinition } from "./definition.ts";
+import { type DefinitionSubstitutionKey, loadDefinition } from "./definition.ts";
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, VectoraFunction } from "./lambda-defaults.ts";
 import { listBucket, readObjects, writeObjects } from "./s3-access.ts";
 
@@ -150,7 +150,7 @@ export class IngestStack extends Stack {
       stateMachineName: prefix,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(
-        loadIngestDefinition(config.maxConcurrency, undefined, config.mapMode),
+        JSON.stringify(loadDefinition({ maxConcurrency: config.maxConcurrency, mapMode: config.mapMode })),
       ),
       definitionSubstitutions: substitutions,
       logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },

@@ -1,52 +1,95 @@
-import { resolve } from "node:path";
+import type { ExecutionInput } from "../../shared/workflow/execution-input.ts";
+import { defineCommand } from "../command.ts";
+import { dataDirOr, requireDir } from "../data-dirs.ts";
 import { stateMachineArnOf } from "../execution-arn.ts";
 import { historyReport } from "../history-report.ts";
 import { loadHistory } from "../history-source.ts";
 import type { Io } from "../io.ts";
+import { type JSONValue, runLocal } from "../local/run-local.ts";
+import { printRunResult, progressLines } from "../local/run-report.ts";
 import { rerunInputOf } from "../rerun-input.ts";
 import { sfnClientFor } from "../sfn-client.ts";
+import { startExecution } from "../start-execution.ts";
 import { UsageError } from "../usage-error.ts";
-import { startExecution } from "./start.ts";
 
-export interface RerunOptions {
-  execution: string;
+interface LocalRerun {
+  configs: string | undefined;
   dataDir: string;
-  configsDir?: string;
-  dryPrint: boolean;
+  allowPrivateNetwork: boolean;
   json: boolean;
-  /** Runs the input locally, as `vectora run` does; returns the exit status. */
-  runLocally: (input: unknown, configsDir: string, dataDir: string) => Promise<number>;
 }
 
-/**
- * Re-runs the failed clients of an execution over the same window with the same options: locally for a local
- * execution, as a new AWS execution for an execution ARN.
- */
-export async function rerun(opts: RerunOptions, io: Io): Promise<number> {
-  const loaded = await loadHistory(opts.execution, {
-    dataDir: opts.dataDir,
-    sfn: () => sfnClientFor(opts.execution),
-  });
-  const report = historyReport(loaded.events, loaded.executionArn);
-  if (report.status === "RUNNING") throw new UsageError(`${loaded.executionArn} is still running`);
-  const input = rerunInputOf(report);
-  if (!input) {
-    io.out(`no failed client in ${loaded.executionArn}: nothing to re-run`);
-    return 0;
-  }
-  if (opts.dryPrint) {
-    io.out(JSON.stringify(input));
-    return 0;
-  }
-  if (loaded.source === "aws") {
-    const stateMachineArn = stateMachineArnOf(loaded.executionArn);
-    if (!stateMachineArn) throw new UsageError(`${loaded.executionArn}: not an execution ARN`);
-    if (!opts.json) io.out(`re-running ${input.client_ids?.join(", ")} with input ${JSON.stringify(input)}`);
-    await startExecution(stateMachineArn, input, undefined, opts.json, io);
-    return 0;
-  }
-  if (!opts.configsDir)
-    throw new UsageError("rerun of a local execution needs --configs DIR (and --data DIR)");
-  if (!opts.json) io.out(`re-running ${input.client_ids?.join(", ")} with input ${JSON.stringify(input)}`);
-  return opts.runLocally(input, resolve(opts.configsDir), resolve(opts.dataDir));
+function announce(input: ExecutionInput, asJson: boolean, io: Io): void {
+  if (!asJson) io.out(`re-running ${input.client_ids?.join(", ")} with input ${JSON.stringify(input)}`);
 }
+
+async function rerunOnAws(
+  executionArn: string,
+  input: ExecutionInput,
+  asJson: boolean,
+  io: Io,
+): Promise<number> {
+  const stateMachineArn = stateMachineArnOf(executionArn);
+  if (!stateMachineArn) throw new UsageError(`${executionArn}: not an execution ARN`);
+  announce(input, asJson, io);
+  await startExecution(stateMachineArn, input, undefined, asJson, io);
+  return 0;
+}
+
+/** Runs the input as `vectora run` does, in the same data folder as the execution it re-runs. */
+async function rerunLocally(input: ExecutionInput, opts: LocalRerun, io: Io): Promise<number> {
+  if (!opts.configs) throw new UsageError("rerun of a local execution needs --configs DIR (and --data DIR)");
+  announce(input, opts.json, io);
+  const configsDir = await requireDir(opts.configs, "--configs");
+  const result = await runLocal({
+    configsDir,
+    dataDir: opts.dataDir,
+    input: input as JSONValue,
+    allowPrivateNetwork: opts.allowPrivateNetwork,
+    onClientDone: progressLines(io, opts.json),
+  });
+  return printRunResult(result, opts.json, opts.dataDir, io);
+}
+
+export const rerun = defineCommand({
+  name: "rerun",
+  usage: ["EXECUTION [--data DIR --configs DIR] [--dry-print] [--json] [--allow-private-network]"],
+  description: [
+    "Re-run the failed clients of an execution over the same window with the same options: locally for a",
+    "local execution (needs --configs), as a new execution for an ARN. --dry-print prints the input only.",
+  ],
+  options: {
+    data: { type: "string" },
+    configs: { type: "string" },
+    "dry-print": { type: "boolean", default: false },
+    "allow-private-network": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  },
+  positionals: { exactlyOne: "EXECUTION" },
+  async handler({ values, positionals: [execution = ""] }, io) {
+    const dataDir = dataDirOr(values.data);
+    const loaded = await loadHistory(execution, { dataDir, sfn: () => sfnClientFor(execution) });
+    const report = historyReport(loaded.events, loaded.executionArn);
+    if (report.status === "RUNNING") throw new UsageError(`${loaded.executionArn} is still running`);
+    const input = rerunInputOf(report);
+    if (!input) {
+      io.out(`no failed client in ${loaded.executionArn}: nothing to re-run`);
+      return 0;
+    }
+    if (values["dry-print"]) {
+      io.out(JSON.stringify(input));
+      return 0;
+    }
+    if (loaded.source === "aws") return rerunOnAws(loaded.executionArn, input, values.json, io);
+    return rerunLocally(
+      input,
+      {
+        configs: values.configs,
+        dataDir,
+        allowPrivateNetwork: values["allow-private-network"],
+        json: values.json,
+      },
+      io,
+    );
+  },
+});

@@ -1,52 +1,38 @@
-import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { consoleLink } from "../execution-arn.ts";
+import { defineCommand } from "../command.ts";
 import { executionInputFrom } from "../input-arg.ts";
-import type { Io } from "../io.ts";
-import { sfnClientFor } from "../sfn-client.ts";
+import { startExecution } from "../start-execution.ts";
 import { resolveStateMachineArn, STATE_MACHINE_ARN_ENV } from "../state-machine-arn.ts";
 
-export interface StartOptions {
-  clients: string[];
-  input?: string;
-  name?: string;
-  stateMachineArn?: string;
-  outputsFile?: string;
-  env?: string;
-  json: boolean;
-}
-
-/** Starts an execution of the deployed state machine with `input` and prints where to watch it. */
-export async function startExecution(
-  stateMachineArn: string,
-  input: unknown,
-  name: string | undefined,
-  asJson: boolean,
-  io: Io,
-): Promise<string> {
-  const result = await sfnClientFor(stateMachineArn).send(
-    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), ...(name ? { name } : {}) }),
-  );
-  const executionArn = result.executionArn ?? "";
-  const link = consoleLink(executionArn);
-  if (asJson) {
-    io.out(
-      JSON.stringify({ executionArn, startDate: result.startDate?.toISOString() ?? null, console: link }),
-    );
-  } else {
-    io.out(`started ${executionArn}`);
-    io.out(`console: ${link}`);
-  }
-  return executionArn;
-}
-
-export async function start(opts: StartOptions, io: Io): Promise<number> {
-  const input = executionInputFrom(opts.input, opts.clients);
-  const stateMachineArn = await resolveStateMachineArn({
-    flag: opts.stateMachineArn,
-    env: process.env[STATE_MACHINE_ARN_ENV],
-    outputsFile: opts.outputsFile,
-    stackEnv: opts.env,
-  });
-  await startExecution(stateMachineArn, input, opts.name, opts.json, io);
-  return 0;
-}
+export const start = defineCommand({
+  name: "start",
+  usage: [
+    "[--client ID ...] [--input JSON] [--state-machine-arn ARN] [--outputs-file FILE] [--env ENV]",
+    "[--name NAME] [--json]",
+  ],
+  description: [
+    "Start an execution of the deployed state machine (ARN from --state-machine-arn,",
+    "VECTORA_STATE_MACHINE_ARN, or StateMachineArn in cdk-outputs.json); the input is validated first.",
+  ],
+  options: {
+    client: { type: "string", multiple: true },
+    input: { type: "string" },
+    "state-machine-arn": { type: "string" },
+    "outputs-file": { type: "string" },
+    env: { type: "string" },
+    name: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+  positionals: "none",
+  async handler({ values }, io) {
+    // The input is checked before the ARN is looked for, so a bad input is reported even without AWS setup.
+    const input = executionInputFrom(values.input, values.client ?? []);
+    const stateMachineArn = await resolveStateMachineArn({
+      flag: values["state-machine-arn"],
+      env: process.env[STATE_MACHINE_ARN_ENV],
+      outputsFile: values["outputs-file"],
+      stackEnv: values.env,
+    });
+    await startExecution(stateMachineArn, input, values.name, values.json, io);
+    return 0;
+  },
+});

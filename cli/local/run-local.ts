@@ -1,14 +1,15 @@
 import "../polyfills.ts";
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Logger, LogLevelThreshold } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
-import { ExecutionError, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
 
 /** A JSON document: what an execution input can be. */
 export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
 
+import { loadDefinition } from "../../infra/definition.ts";
 import { createHandler as createAggregateStats } from "../../lambdas/aggregate-stats/handler.ts";
 import { createHandler as createIngestClient } from "../../lambdas/ingest-client/handler.ts";
 import { createHandler as createListClients } from "../../lambdas/list-clients/handler.ts";
@@ -19,7 +20,8 @@ import { type HistoryEvent, HistoryRecorder } from "./history.ts";
 import { LOCAL_CONFIG_BUCKET, LOCAL_DATA_BUCKET, type LocalS3, startLocalS3 } from "./s3-server.ts";
 import { uploadConfigs } from "./upload-configs.ts";
 
-export const ASL_PATH = join(import.meta.dirname, "..", "..", "statemachine", "ingest.asl.json");
+/** The one loader CDK uses too, so a local run executes what is deployed. */
+export { loadDefinition };
 
 /** A client's branch as it ends: its status, new items when it succeeded, error when it failed. */
 export interface ClientDone {
@@ -56,12 +58,6 @@ export interface LocalRunResult {
   cause: string | null;
   history: HistoryEvent[];
   historyFile: string;
-}
-
-export async function loadDefinition(maxConcurrency?: number): Promise<StateMachineDefinition> {
-  const definition = JSON.parse(await readFile(ASL_PATH, "utf8"));
-  if (maxConcurrency !== undefined) definition.States["Ingest clients"].MaxConcurrency = maxConcurrency;
-  return definition as StateMachineDefinition;
 }
 
 /**
@@ -110,7 +106,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunResult> {
   try {
     const rt = localRuntime(s3, opts);
     await uploadConfigs(s3.client, rt.store, LOCAL_CONFIG_BUCKET, opts.configsDir);
-    const machine = new StateMachine(await loadDefinition(opts.maxConcurrency));
+    const machine = new StateMachine(loadDefinition({ maxConcurrency: opts.maxConcurrency }));
     const name = opts.executionName ?? `local-${randomUUID().slice(0, 8)}`;
     const executionArn = `arn:aws:states:local:000000000000:execution:vectora-ingest:${name}`;
     const startTime = (opts.now?.() ?? new Date()).toISOString();

@@ -236,14 +236,14 @@ describe("vectora run (arguments)", () => {
     expect(await readdir(fixtures.ws.dataDir).catch(() => [])).toEqual([]);
   });
 
-  it("is a configuration error (2) when the configs folder has no valid catalog", async () => {
+  it("is a configuration error (2) when the configs folder has no readable catalog", async () => {
     await writeFile(
       join(fixtures.ws.configsDir, "canonical", "sources", "source_catalog.yaml"),
-      "sources:\n  - source_key: x\n",
+      "sources: {x: 1}\n",
     );
     const r = await cli(runArgs());
     expect(r.code).toBe(2);
-    expect(r.err.join("\n")).toContain("canonical/sources/source_catalog.yaml: sources.0.ingestion_mode");
+    expect(r.err.join("\n")).toContain("canonical/sources/source_catalog.yaml: sources: Invalid input");
   });
 });
 
