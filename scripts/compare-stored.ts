@@ -69,9 +69,10 @@ const [hashesA, hashesB] = [await hashMap(bucketA, keysA), await hashMap(bucketB
 let differing = 0;
 for (const key of keys) {
   const [left, right] = await Promise.all([
-    stored(bucketA, key).catch(() => "<missing>"),
-    stored(bucketB, key).catch(() => "<missing>"),
+    stored(bucketA, key, hashesA).catch(() => "<missing>"),
+    stored(bucketB, key, hashesB).catch(() => "<missing>"),
   ]);
+  if (left === "<missing>" && right === "<missing>") throw new Error(`${key}: unreadable on both sides`);
   const same = left === right;
   if (!same) differing++;
   process.stdout.write(`${same ? "same     " : "DIFFERENT"} ${key}\n`);
