@@ -8,14 +8,36 @@ export type DateSource = "feed" | "page_selector" | "page_meta" | "content_text"
 export interface ParseDateOptions {
   /** Token pattern such as "DD.MM.YYYY", "MM/DD/YYYY", "D MMMM YYYY", "YYYY-MM-DD HH:mm". */
   format?: string;
-  /** "en", "fr", "de" (a region suffix such as "en-US" is accepted); settles day/month order. */
+  /** "en", "fr", "de", "es", "sv", "ko" (a region suffix such as "en-US" is accepted): day/month order. */
   locale?: string;
   /** IANA zone used when the text carries no offset; UTC otherwise. */
   timeZone?: string;
+  /** The caller's clock; see `isPlausible` for what changes without it. */
+  now?: Date;
+}
+
+/** Options of the functions that look for dates inside running text or a URL. */
+export interface TextDateOptions {
+  /** Settles the day/month order of slashed dates; without it only unambiguous ones are read. */
+  locale?: string;
+  now?: Date;
+}
+
+/** A date found in running text; `index`/`end` point into the text with whitespace runs collapsed. */
+export interface TextDate {
+  date: Date;
+  index: number;
+  end: number;
 }
 
 const MIN_YEAR = 1990;
 const FUTURE_TOLERANCE_YEARS = 2;
+/**
+ * The bound used when the caller passes no clock. Reading the system clock here would make the same
+ * input parse differently depending on when it runs (and untestable); a fixed year only refuses what no
+ * clock could make plausible, so callers that know "now" pass it to get the two-year bound.
+ */
+const LATEST_YEAR_WITHOUT_CLOCK = 2100;
 
 const MONTHS: Record<string, number> = {};
 function addMonths(names: string[][]): void {
@@ -24,7 +46,7 @@ function addMonths(names: string[][]): void {
   });
 }
 addMonths([
-  // English, French, German, then Spanish/Italian/Portuguese (common in captured feeds).
+  // English, French, German, Swedish, then Spanish/Italian/Portuguese (common in captured feeds).
   [
     "january",
     "jan",
@@ -33,6 +55,7 @@ addMonths([
     "januar",
     "jänner",
     "jaenner",
+    "januari",
     "enero",
     "ene",
     "gennaio",
@@ -49,17 +72,18 @@ addMonths([
     "fév",
     "fev",
     "februar",
+    "februari",
     "febrero",
     "febbraio",
     "fevereiro",
   ],
   ["march", "mar", "mars", "märz", "maerz", "mär", "mrz", "marzo", "março", "marco"],
   ["april", "apr", "avril", "avr", "abril", "abr", "aprile"],
-  ["may", "mai", "mayo", "maggio", "mag", "maio"],
+  ["may", "mai", "maj", "mayo", "maggio", "mag", "maio"],
   ["june", "jun", "juin", "juni", "junio", "giugno", "giu", "junho"],
   ["july", "jul", "juillet", "juil", "juli", "julio", "luglio", "lug", "julho"],
-  ["august", "aug", "août", "aout", "agosto", "ago"],
-  ["september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro"],
+  ["august", "aug", "août", "aout", "augusti", "agosto", "ago"],
+  ["september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "set", "setembro"],
   ["october", "oct", "octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro", "out"],
   ["november", "nov", "novembre", "noviembre", "novembro"],
   [
@@ -77,12 +101,6 @@ addMonths([
   ],
 ]);
 
-const MONTH_NAME = "([A-Za-zÀ-ÿ]{3,10})\\.?";
-const WEEKDAY_PREFIX =
-  "(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*|(?:lun|mar|mer|jeu|ven|sam|dim)[a-z]*|(?:mo|di|mi|do|fr|sa|so|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))\\.?,?\\s+";
-const TIME_PART =
-  "(?:(?:,|\\s)\\s*(?:at\\s+|à\\s+|um\\s+|-\\s+|—\\s+)?(\\d{1,2})(?::|h)(\\d{2})(?::(\\d{2}))?\\s*([ap]\\.?m\\.?)?(?:\\s*(?:uhr))?(?:\\s*([A-Za-z]{1,5}|[+-]\\d{2}:?\\d{2}|(?:GMT|UTC)[+-]\\d{1,2}(?::?\\d{2})?))?)?";
-
 const NAMED_ZONES: Record<string, number> = {
   gmt: 0,
   ut: 0,
@@ -99,7 +117,46 @@ const NAMED_ZONES: Record<string, number> = {
   cet: 60,
   cest: 2 * 60,
   bst: 60,
+  kst: 9 * 60,
 };
+
+// Regex fragments. Each composed pattern holds every group name once, so readers use `m.groups`.
+
+const MONTH_NAME = "(?<monthName>[A-Za-zÀ-ÿ]{3,10})\\.?";
+const WEEKDAY_PREFIX =
+  "(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*" +
+  "|(?:lun|mar|mer|jeu|ven|sam|dim)[a-zà-ÿ]*" +
+  "|(?:mo|di|mi|do|fr|sa|so|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)" +
+  "|(?:miércoles|miercoles|jueves|viernes|sábado|sabado|domingo)" +
+  "|(?:mån|tis|ons|tor|fre|lör|sön)[a-zåäö]*)\\.?,?\\s+";
+const TIME_PART =
+  "(?:(?:,|\\s)\\s*(?:at\\s+|à\\s+|um\\s+|kl\\.?\\s+|a\\s+las\\s+|-\\s+|—\\s+|–\\s+)?" +
+  "(?<hour>\\d{1,2})(?::|h|\\.)(?<minute>\\d{2})" +
+  "(?::(?<second>\\d{2}))?\\s*(?<meridiem>[ap]\\.?m\\.?)?(?:\\s*(?:uhr))?" +
+  "(?:\\s*(?<zone>[A-Za-z]{1,5}|[+-]\\d{2}:?\\d{2}|(?:GMT|UTC)[+-]\\d{1,2}(?::?\\d{2})?))?)?";
+/** Korean clock times: "15:00", "오후 3:00", "오후 2시", "오전 9시 30분", maybe after a weekday "(목)". */
+const KOREAN_TIME =
+  "(?:\\s*\\([^)\\d]{1,3}\\))?(?:\\s*(?<meridiem>오전|오후)?\\s*(?<hour>\\d{1,2})" +
+  "(?::(?<minute>\\d{2})(?::(?<second>\\d{2}))?|\\s*시(?:\\s*(?<koreanMinute>\\d{1,2})\\s*분)?))?";
+
+const ISO_BODY =
+  "(?<year>\\d{4})-(?<month>\\d{2})-(?<day>\\d{2})(?:[T ](?<hour>\\d{2}):(?<minute>\\d{2})" +
+  "(?::(?<second>\\d{2})(?:[.,](?<fraction>\\d+))?)?\\s*(?<zone>Z|[+-]\\d{2}(?::?\\d{2})?)?)?";
+const DAY_FIRST_BODY =
+  "(?<day>\\d{1,2})(?:st|nd|rd|th|er|\\.)?\\s+(?:de\\s+)?" +
+  `${MONTH_NAME},?\\s+(?:de\\s+|del\\s+)?(?<year>\\d{4})`;
+const MONTH_FIRST_BODY = `${MONTH_NAME}\\s+(?<day>\\d{1,2})(?:st|nd|rd|th)?,?\\s+(?<year>\\d{4})`;
+const KOREAN_BODY = "(?<year>\\d{4})\\s*년\\s*(?<month>\\d{1,2})\\s*월\\s*(?<day>\\d{1,2})\\s*일";
+/** "2025.03.12", "2025. 3. 12." (Korean and Hungarian style), always year first. */
+const DOTTED_YMD_BODY = "(?<year>\\d{4})\\.\\s?(?<month>\\d{1,2})\\.\\s?(?<day>\\d{1,2})\\b\\.?";
+const ISO_DATE_BODY = "(?<year>\\d{4})-(?<month>\\d{2})-(?<day>\\d{2})";
+/** "04/05/2026" or "04-05-2026": which number is the month depends on the locale. */
+const SLASHED_BODY =
+  "(?<firstNumber>\\d{1,2})(?<separator>[/-])(?<secondNumber>\\d{1,2})\\k<separator>(?<year>\\d{4})";
+
+type Groups = Record<string, string | undefined>;
+
+const groupsOf = (m: RegExpExecArray): Groups => m.groups ?? {};
 
 interface Parts {
   year: number;
@@ -118,51 +175,102 @@ export function parseDate(text: string, opts: ParseDateOptions = {}): Date | nul
   if (!input) return null;
   if (opts.format) {
     const formatted = parseWithFormat(input, opts.format);
-    if (formatted) return finish(formatted, opts.timeZone);
+    if (formatted) return finish(formatted, opts.timeZone, opts.now);
   }
   const parts =
-    parseIso(input) ?? parseRfc822(input) ?? parseTextual(input, true) ?? parseNumeric(input, opts.locale);
-  return parts ? finish(parts, opts.timeZone) : null;
+    parseIso(input) ??
+    parseRfc822(input) ??
+    parseTextual(input) ??
+    parseNumeric(input, opts.locale) ??
+    parseKorean(input);
+  return parts ? finish(parts, opts.timeZone, opts.now) : null;
 }
 
-export function findDateInText(text: string): Date | null {
+/** The first date written in `text` (see `findDatesInText`), or null. */
+export function findDateInText(text: string, opts: TextDateOptions = {}): Date | null {
+  return findDatesInText(text, opts)[0]?.date ?? null;
+}
+
+/** One way of writing a date inside running text. */
+interface TextPattern {
+  regex: RegExp;
+  read: (groups: Groups) => Parts | undefined;
+}
+
+const textPatternsByOrder = new Map<SlashOrder, TextPattern[]>();
+
+/** Compiled once per slash order: pages are read block by block, and `matchAll` leaves the regex untouched. */
+function textPatterns(locale: string | undefined): TextPattern[] {
+  const order = slashOrder(locale);
+  const cached = textPatternsByOrder.get(order);
+  if (cached) return cached;
+  const patterns = compileTextPatterns(order);
+  textPatternsByOrder.set(order, patterns);
+  return patterns;
+}
+
+function compileTextPatterns(order: SlashOrder): TextPattern[] {
+  const pattern = (body: string, read: TextPattern["read"], flags = "gi"): TextPattern => ({
+    regex: new RegExp(`\\b${body}`, flags),
+    read,
+  });
+  return [
+    pattern(`${ISO_DATE_BODY}\\s*(?=오전|오후)${KOREAN_TIME}`, readNumericWithTime),
+    pattern(ISO_BODY, readIso, "g"),
+    pattern(`${DAY_FIRST_BODY}${TIME_PART}`, readNamedMonth),
+    pattern(`${MONTH_FIRST_BODY}${TIME_PART}`, readNamedMonth),
+    pattern(`${KOREAN_BODY}${KOREAN_TIME}`, readNumericWithTime),
+    pattern(`${DOTTED_YMD_BODY}${KOREAN_TIME}`, readNumericWithTime),
+    pattern("(?<year>\\d{4})/(?<month>\\d{1,2})/(?<day>\\d{1,2})\\b", readNumericWithTime),
+    pattern(`(?<day>\\d{1,2})\\.(?<month>\\d{1,2})\\.(?<year>\\d{4})\\b${TIME_PART}`, readNumericWithTime),
+    pattern(`${SLASHED_BODY}\\b${TIME_PART}`, (g) => {
+      const parts = readSlashed(g, order);
+      return parts ? withTime(parts, g) : undefined;
+    }),
+  ];
+}
+
+/**
+ * Every plausible date written in `text`, in reading order; where two readings overlap the one that starts
+ * first (then the longer one) wins. Slashed dates are read only when `locale` or the numbers settle the
+ * day/month order.
+ */
+export function findDatesInText(text: string, opts: TextDateOptions = {}): TextDate[] {
   const input = text.replace(/\s+/g, " ");
-  const candidates: Array<{ index: number; parts: Parts }> = [];
-  const collect = (regex: RegExp, read: (m: RegExpExecArray) => Parts | undefined) => {
+  const found: TextDate[] = [];
+  for (const { regex, read } of textPatterns(opts.locale)) {
     for (const m of input.matchAll(regex)) {
-      const parts = read(m);
-      if (parts && m.index !== undefined) candidates.push({ index: m.index, parts });
+      const parts = read(m.groups ?? {});
+      const date = parts ? finish(parts, undefined, opts.now) : null;
+      if (date && m.index !== undefined) found.push({ date, index: m.index, end: m.index + m[0].length });
     }
-  };
-  collect(new RegExp(`\\b${ISO_BODY}`, "g"), readIso);
-  collect(new RegExp(`\\b${DAY_FIRST_BODY}${TIME_PART}`, "gi"), readDayFirst);
-  collect(new RegExp(`\\b${MONTH_FIRST_BODY}${TIME_PART}`, "gi"), readMonthFirst);
-  collect(/\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b/g, (m) => numericParts(m[3], m[2], m[1]));
-  collect(/\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/g, (m) => unambiguousSlash(m[1], m[2], m[3]));
-  candidates.sort((a, b) => a.index - b.index);
-  for (const candidate of candidates) {
-    const date = finish(candidate.parts, undefined);
-    if (date) return date;
   }
-  return null;
+  found.sort((a, b) => a.index - b.index || b.end - a.end);
+  const kept: TextDate[] = [];
+  for (const candidate of found) {
+    const last = kept.at(-1);
+    if (!last || candidate.index >= last.end) kept.push(candidate);
+  }
+  return kept;
 }
 
-export function dateFromUrl(url: string): Date | null {
+const URL_DATE_PATTERNS = [
+  /(?:^|\/)(?<year>(?:19|20)\d{2})\/(?<month>\d{1,2})\/(?<day>\d{1,2})(?=\/|$|[^\d])/,
+  /(?:^|[/_-])(?<year>(?:19|20)\d{2})-(?<month>\d{2})-(?<day>\d{2})(?=[/_.-]|$)/,
+  /(?:^|[/_-])(?<year>(?:19|20)\d{2})(?<month>\d{2})(?<day>\d{2})(?=[/_.-]|$)/,
+];
+
+export function dateFromUrl(url: string, opts: Pick<TextDateOptions, "now"> = {}): Date | null {
   let path = url;
   try {
     path = new URL(url).pathname;
   } catch {
     // A bare path is fine: only the digits matter.
   }
-  const patterns = [
-    /(?:^|\/)((?:19|20)\d{2})\/(\d{1,2})\/(\d{1,2})(?=\/|$|[^\d])/,
-    /(?:^|[/_-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?=[/_.-]|$)/,
-    /(?:^|[/_-])((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)/,
-  ];
-  for (const pattern of patterns) {
+  for (const pattern of URL_DATE_PATTERNS) {
     const m = pattern.exec(path);
     if (!m) continue;
-    const date = finish(numericParts(m[1], m[2], m[3]), undefined);
+    const date = finish(readNumericDate(groupsOf(m)), undefined, opts.now);
     if (date) return date;
   }
   return null;
@@ -172,126 +280,138 @@ export function toIsoUtc(d: Date): string {
   return d.toISOString();
 }
 
-const ISO_BODY =
-  "(\\d{4})-(\\d{2})-(\\d{2})(?:[T ](\\d{2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d+))?)?\\s*(Z|[+-]\\d{2}(?::?\\d{2})?)?)?";
-
 function parseIso(input: string): Parts | undefined {
   const m = new RegExp(`^${ISO_BODY}$`, "i").exec(input);
-  if (m) return readIso(m);
-  const slashed = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(input);
-  return slashed ? numericParts(slashed[1], slashed[2], slashed[3]) : undefined;
+  if (m) return readIso(groupsOf(m));
+  const slashed = /^(?<year>\d{4})\/(?<month>\d{1,2})\/(?<day>\d{1,2})$/.exec(input);
+  return slashed ? readNumericDate(groupsOf(slashed)) : undefined;
 }
 
-function readIso(m: RegExpExecArray): Parts | undefined {
-  const parts = numericParts(m[1], m[2], m[3]);
+function readIso(g: Groups): Parts | undefined {
+  const parts = readNumericDate(g);
   if (!parts) return undefined;
-  if (m[4] !== undefined) {
-    parts.hour = Number(m[4]);
-    parts.minute = Number(m[5]);
-    parts.second = m[6] === undefined ? 0 : Number(m[6]);
-    parts.millisecond = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, "0"));
+  if (g.hour !== undefined) {
+    parts.hour = Number(g.hour);
+    parts.minute = Number(g.minute);
+    parts.second = g.second === undefined ? 0 : Number(g.second);
+    parts.millisecond = g.fraction === undefined ? 0 : Number(g.fraction.slice(0, 3).padEnd(3, "0"));
   }
-  if (m[8] !== undefined) {
-    const offset = readZone(m[8]);
-    if (offset === undefined) return undefined;
-    parts.offset = offset;
-  }
-  return parts;
+  return withZone(parts, g.zone, true);
 }
 
 const RFC822 = new RegExp(
-  "^(?:[A-Za-zÀ-ÿ]+\\.?,?\\s*)?(\\d{1,2})\\s+([A-Za-zÀ-ÿ]+)\\.?\\s+(\\d{2}|\\d{4})" +
-    "(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?\\s*([A-Za-z]{1,5}(?:[+-]\\d{1,4})?|[+-]\\d{4}|[+-]\\d{2}:\\d{2})?$",
+  "^(?:[A-Za-zÀ-ÿ]+\\.?,?\\s*)?(?<day>\\d{1,2})\\s+(?<monthName>[A-Za-zÀ-ÿ]+)\\.?\\s+" +
+    "(?<year>\\d{2}|\\d{4})" +
+    "(?:\\s+(?<hour>\\d{1,2}):(?<minute>\\d{2})(?::(?<second>\\d{2}))?)?" +
+    "\\s*(?<zone>[A-Za-z]{1,5}(?:[+-]\\d{1,4})?|[+-]\\d{4}|[+-]\\d{2}:\\d{2})?$",
 );
 
 function parseRfc822(input: string): Parts | undefined {
   const m = RFC822.exec(input);
   if (!m) return undefined;
-  const month = monthNumber(m[2]);
-  if (month === undefined || m[3] === undefined) return undefined;
-  let year = Number(m[3]);
-  if (m[3].length === 2) year += year < 50 ? 2000 : 1900;
-  const parts: Parts = { year, month, day: Number(m[1]) };
-  if (m[4] !== undefined) {
-    parts.hour = Number(m[4]);
-    parts.minute = Number(m[5]);
-    parts.second = m[6] === undefined ? 0 : Number(m[6]);
+  const g = groupsOf(m);
+  const month = monthNumber(g.monthName);
+  if (month === undefined || g.year === undefined) return undefined;
+  let year = Number(g.year);
+  if (g.year.length === 2) year += year < 50 ? 2000 : 1900;
+  const parts: Parts = { year, month, day: Number(g.day) };
+  if (g.hour !== undefined) {
+    parts.hour = Number(g.hour);
+    parts.minute = Number(g.minute);
+    parts.second = g.second === undefined ? 0 : Number(g.second);
   }
-  if (m[7] !== undefined) {
-    const offset = readZone(m[7]);
-    if (offset === undefined) return undefined;
-    parts.offset = offset;
-  }
-  return parts;
+  return withZone(parts, g.zone, true);
 }
 
-const DAY_FIRST_BODY = `(\\d{1,2})(?:st|nd|rd|th|er|\\.)?\\s+(?:de\\s+)?${MONTH_NAME},?\\s+(?:de\\s+)?(\\d{4})`;
-const MONTH_FIRST_BODY = `${MONTH_NAME}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`;
-
-function parseTextual(input: string, anchored: boolean): Parts | undefined {
-  const wrap = (body: string) =>
-    new RegExp(anchored ? `^(?:${WEEKDAY_PREFIX})?${body}${TIME_PART}$` : body, "i");
-  const dayFirst = wrap(DAY_FIRST_BODY).exec(input);
-  if (dayFirst) return readDayFirst(dayFirst);
-  const monthFirst = wrap(MONTH_FIRST_BODY).exec(input);
-  if (monthFirst) return readMonthFirst(monthFirst);
+function parseTextual(input: string): Parts | undefined {
+  for (const body of [DAY_FIRST_BODY, MONTH_FIRST_BODY]) {
+    const m = new RegExp(`^(?:${WEEKDAY_PREFIX})?${body}${TIME_PART}$`, "i").exec(input);
+    if (m) return readNamedMonth(groupsOf(m));
+  }
   return undefined;
 }
 
-function readDayFirst(m: RegExpExecArray): Parts | undefined {
-  const month = monthNumber(m[2]);
-  if (month === undefined) return undefined;
-  return withTime({ year: Number(m[3]), month, day: Number(m[1]) }, m, 4);
+function parseKorean(input: string): Parts | undefined {
+  for (const body of [KOREAN_BODY, DOTTED_YMD_BODY, `${ISO_DATE_BODY}\\s*(?=오전|오후)`]) {
+    const m = new RegExp(`^${body}${KOREAN_TIME}$`).exec(input);
+    if (m) return readNumericWithTime(groupsOf(m));
+  }
+  return undefined;
 }
 
-function readMonthFirst(m: RegExpExecArray): Parts | undefined {
-  const month = monthNumber(m[1]);
+function readNamedMonth(g: Groups): Parts | undefined {
+  const month = monthNumber(g.monthName);
   if (month === undefined) return undefined;
-  return withTime({ year: Number(m[3]), month, day: Number(m[2]) }, m, 4);
+  return withTime({ year: Number(g.year), month, day: Number(g.day) }, g);
 }
 
-/** Reads the TIME_PART groups that start at `first`: hour, minute, second, am/pm, zone. */
-function withTime(parts: Parts, m: RegExpExecArray, first: number): Parts | undefined {
-  const hour = m[first];
-  if (hour === undefined) return parts;
-  parts.hour = Number(hour);
-  parts.minute = Number(m[first + 1]);
-  parts.second = m[first + 2] === undefined ? 0 : Number(m[first + 2]);
-  const meridiem = m[first + 3]?.toLowerCase().replace(/\./g, "");
+function readNumericWithTime(g: Groups): Parts | undefined {
+  const parts = readNumericDate(g);
+  return parts ? withTime(parts, g) : undefined;
+}
+
+/** Reads the clock groups (hour, minute, second, meridiem, zone) that follow a date, when present. */
+function withTime(parts: Parts, g: Groups): Parts | undefined {
+  if (g.hour === undefined) return parts;
+  parts.hour = Number(g.hour);
+  parts.minute = Number(g.minute ?? g.koreanMinute ?? 0);
+  parts.second = g.second === undefined ? 0 : Number(g.second);
+  const meridiem = g.meridiem?.toLowerCase().replace(/\./g, "");
   if (meridiem) {
     if (parts.hour < 1 || parts.hour > 12) return undefined;
-    parts.hour = (parts.hour % 12) + (meridiem === "pm" ? 12 : 0);
+    parts.hour = (parts.hour % 12) + (isAfternoon(meridiem) ? 12 : 0);
   }
-  const zone = m[first + 4];
-  if (zone !== undefined) {
-    const offset = readZone(zone);
-    if (offset !== undefined) parts.offset = offset;
-    // A word after the time may just be the next word of a sentence; a broken offset is not.
-    else if (/^(?:[+-]|gmt|utc)/i.test(zone)) return undefined;
-  }
+  // A word after the time may just be the next word of a sentence; a broken offset is not.
+  return withZone(parts, g.zone, false);
+}
+
+function isAfternoon(meridiem: string): boolean {
+  return meridiem === "pm" || meridiem === "오후";
+}
+
+/**
+ * Applies the zone written after a time. `strict`: an unknown zone voids the date (structured fields);
+ * otherwise only a broken numeric offset does, since free text may continue with any word.
+ */
+function withZone(parts: Parts, zone: string | undefined, strict: boolean): Parts | undefined {
+  if (zone === undefined) return parts;
+  // In running text a lone letter after a time is a unit or a word ("14:20h", "9:00 a"), not a military zone.
+  if (!strict && /^[a-y]$/i.test(zone)) return parts;
+  const offset = readZone(zone);
+  if (offset !== undefined) return { ...parts, offset };
+  if (strict || /^(?:[+-]|gmt|utc)/i.test(zone)) return undefined;
   return parts;
 }
 
 function parseNumeric(input: string, locale: string | undefined): Parts | undefined {
-  const m = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(input);
+  const m = new RegExp(
+    "^(?<firstNumber>\\d{1,2})(?<separator>[./-])(?<secondNumber>\\d{1,2})\\k<separator>(?<year>\\d{4})" +
+      "(?:,?\\s+(?<hour>\\d{1,2}):(?<minute>\\d{2})(?::(?<second>\\d{2}))?)?$",
+  ).exec(input);
   if (!m) return undefined;
-  const [a, separator, b, year] = [m[1], m[2], m[3], m[4]];
-  let parts: Parts | undefined;
-  if (separator === ".") parts = numericParts(year, b, a);
-  else if (isUsLocale(locale)) parts = numericParts(year, a, b);
-  else if (locale) parts = numericParts(year, b, a);
-  else parts = unambiguousSlash(a, b, year);
-  if (parts && m[5] !== undefined) {
-    parts.hour = Number(m[5]);
-    parts.minute = Number(m[6]);
-    parts.second = m[7] === undefined ? 0 : Number(m[7]);
-  }
-  return parts;
+  const g = groupsOf(m);
+  const parts =
+    g.separator === "."
+      ? readNumericDate({ year: g.year, month: g.secondNumber, day: g.firstNumber })
+      : readSlashed(g, slashOrder(locale));
+  return parts ? withTime(parts, g) : undefined;
 }
 
-function isUsLocale(locale: string | undefined): boolean {
-  const lower = locale?.toLowerCase();
-  return lower === "en" || lower === "en-us";
+/** Which number of "04/05/2026" is the month: the US writes it first, other locales second. */
+type SlashOrder = "month-first" | "day-first" | "unsettled";
+
+function slashOrder(locale: string | undefined): SlashOrder {
+  if (!locale) return "unsettled";
+  const lower = locale.toLowerCase().replace("_", "-");
+  return lower === "en" || lower === "en-us" ? "month-first" : "day-first";
+}
+
+/** A slashed or dashed date in the given order; an unsettled one only when a number cannot be a month. */
+function readSlashed(g: Groups, order: SlashOrder): Parts | undefined {
+  const { year, firstNumber, secondNumber } = g;
+  if (order === "month-first") return readNumericDate({ year, month: firstNumber, day: secondNumber });
+  if (order === "day-first") return readNumericDate({ year, month: secondNumber, day: firstNumber });
+  return unambiguousSlash(firstNumber, secondNumber, year);
 }
 
 /** Day/month order is only settled when one of the two numbers cannot be a month. */
@@ -302,75 +422,85 @@ function unambiguousSlash(
 ): Parts | undefined {
   const a = Number(first);
   const b = Number(second);
-  if (a > 12 && b <= 12) return numericParts(year, second, first);
-  if (b > 12 && a <= 12) return numericParts(year, first, second);
+  if (a > 12 && b <= 12) return readNumericDate({ year, month: second, day: first });
+  if (b > 12 && a <= 12) return readNumericDate({ year, month: first, day: second });
   return undefined;
 }
 
-function numericParts(
-  year: string | undefined,
-  month: string | undefined,
-  day: string | undefined,
-): Parts | undefined {
+function readNumericDate(g: Groups): Parts | undefined {
+  const { year, month, day } = g;
   if (year === undefined || month === undefined || day === undefined) return undefined;
   return { year: Number(year), month: Number(month), day: Number(day) };
 }
 
-const FORMAT_TOKENS: Array<
-  [string, string, keyof Parts | "monthName" | "meridiem" | "ordinalDay" | "year2"]
-> = [
-  ["YYYY", "(\\d{4})", "year"],
-  ["YY", "(\\d{2})", "year2"],
-  ["MMMM", "([A-Za-zÀ-ÿ]+)\\.?", "monthName"],
-  ["MMM", "([A-Za-zÀ-ÿ]+)\\.?", "monthName"],
-  ["MM", "(\\d{2})", "month"],
-  ["M", "(\\d{1,2})", "month"],
-  ["Do", "(\\d{1,2})(?:st|nd|rd|th|er)?", "ordinalDay"],
-  ["DD", "(\\d{2})", "day"],
-  ["D", "(\\d{1,2})(?:st|nd|rd|th|er)?", "day"],
-  ["HH", "(\\d{2})", "hour"],
-  ["H", "(\\d{1,2})", "hour"],
-  ["hh", "(\\d{2})", "hour"],
-  ["h", "(\\d{1,2})", "hour"],
-  ["mm", "(\\d{2})", "minute"],
-  ["ss", "(\\d{2})", "second"],
-  ["A", "([AaPp]\\.?[Mm]\\.?)", "meridiem"],
-  ["a", "([AaPp]\\.?[Mm]\\.?)", "meridiem"],
+type FormatField =
+  | "year"
+  | "year2"
+  | "monthName"
+  | "month"
+  | "day"
+  | "hour"
+  | "minute"
+  | "second"
+  | "meridiem";
+
+/** Tokens of a caller-declared pattern ("DD.MM.YYYY"), each longer token before its own prefix. */
+const FORMAT_TOKENS: Array<{ token: string; field: FormatField; value: string; suffix?: string }> = [
+  { token: "YYYY", field: "year", value: "\\d{4}" },
+  { token: "YY", field: "year2", value: "\\d{2}" },
+  { token: "MMMM", field: "monthName", value: "[A-Za-zÀ-ÿ]+", suffix: "\\.?" },
+  { token: "MMM", field: "monthName", value: "[A-Za-zÀ-ÿ]+", suffix: "\\.?" },
+  { token: "MM", field: "month", value: "\\d{2}" },
+  { token: "M", field: "month", value: "\\d{1,2}" },
+  { token: "Do", field: "day", value: "\\d{1,2}", suffix: "(?:st|nd|rd|th|er)?" },
+  { token: "DD", field: "day", value: "\\d{2}" },
+  { token: "D", field: "day", value: "\\d{1,2}", suffix: "(?:st|nd|rd|th|er)?" },
+  { token: "HH", field: "hour", value: "\\d{2}" },
+  { token: "H", field: "hour", value: "\\d{1,2}" },
+  { token: "hh", field: "hour", value: "\\d{2}" },
+  { token: "h", field: "hour", value: "\\d{1,2}" },
+  { token: "mm", field: "minute", value: "\\d{2}" },
+  { token: "ss", field: "second", value: "\\d{2}" },
+  { token: "A", field: "meridiem", value: "[AaPp]\\.?[Mm]\\.?" },
+  { token: "a", field: "meridiem", value: "[AaPp]\\.?[Mm]\\.?" },
 ];
 
-function parseWithFormat(input: string, format: string): Parts | undefined {
+/** The regex of a declared format, one named group per field; null when a field repeats. */
+function formatRegex(format: string): RegExp | null {
   let pattern = "";
-  const fields: Array<(typeof FORMAT_TOKENS)[number][2]> = [];
   let rest = format;
   while (rest.length > 0) {
-    const token = FORMAT_TOKENS.find(([name]) => rest.startsWith(name));
+    const token = FORMAT_TOKENS.find((t) => rest.startsWith(t.token));
     if (token) {
-      pattern += token[1];
-      fields.push(token[2]);
-      rest = rest.slice(token[0].length);
+      pattern += `(?<${token.field}>${token.value})${token.suffix ?? ""}`;
+      rest = rest.slice(token.token.length);
     } else {
       const char = rest[0] ?? "";
       pattern += /\s/.test(char) ? "\\s+" : char.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
       rest = rest.slice(1);
     }
   }
-  const m = new RegExp(`^${pattern}$`, "i").exec(input);
-  if (!m) return undefined;
-  const parts: Parts = { year: Number.NaN, month: Number.NaN, day: Number.NaN };
-  let meridiem: string | undefined;
-  for (const [i, field] of fields.entries()) {
-    const value = m[i + 1] ?? "";
-    if (field === "monthName") {
-      const month = monthNumber(value);
-      if (month === undefined) return undefined;
-      parts.month = month;
-    } else if (field === "year2") parts.year = 2000 + Number(value);
-    else if (field === "ordinalDay") parts.day = Number(value);
-    else if (field === "meridiem") meridiem = value.toLowerCase().replace(/\./g, "");
-    else parts[field] = Number(value);
+  try {
+    return new RegExp(`^${pattern}$`, "i");
+  } catch {
+    return null;
   }
-  if (meridiem && parts.hour !== undefined) parts.hour = (parts.hour % 12) + (meridiem === "pm" ? 12 : 0);
-  if (parts.hour !== undefined) parts.minute ??= 0;
+}
+
+function parseWithFormat(input: string, format: string): Parts | undefined {
+  const m = formatRegex(format)?.exec(input);
+  if (!m) return undefined;
+  const g = groupsOf(m);
+  const month = g.monthName === undefined ? Number(g.month) : monthNumber(g.monthName);
+  if (month === undefined) return undefined;
+  const year = g.year2 === undefined ? Number(g.year) : 2000 + Number(g.year2);
+  const parts: Parts = { year, month, day: Number(g.day) };
+  if (g.hour === undefined) return parts;
+  const meridiem = g.meridiem?.toLowerCase().replace(/\./g, "");
+  const hour = Number(g.hour);
+  parts.hour = meridiem ? (hour % 12) + (meridiem === "pm" ? 12 : 0) : hour;
+  parts.minute = Number(g.minute ?? 0);
+  parts.second = Number(g.second ?? 0);
   return parts;
 }
 
@@ -384,14 +514,17 @@ function readZone(zone: string): number | undefined {
   const lower = zone.toLowerCase();
   const named = NAMED_ZONES[lower];
   if (named !== undefined) return named;
-  const prefixed = /^(?:gmt|utc|ut)([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(lower);
-  if (prefixed) return readZone(`${prefixed[1]}${prefixed[2]?.padStart(2, "0")}${prefixed[3] ?? "00"}`);
-  const numeric = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  const prefixed = /^(?:gmt|utc|ut)(?<sign>[+-])(?<hours>\d{1,2})(?::?(?<minutes>\d{2}))?$/.exec(
+    lower,
+  )?.groups;
+  if (prefixed)
+    return readZone(`${prefixed.sign}${prefixed.hours?.padStart(2, "0")}${prefixed.minutes ?? "00"}`);
+  const numeric = /^(?<sign>[+-])(?<hours>\d{2}):?(?<minutes>\d{2})?$/.exec(zone)?.groups;
   if (numeric) {
-    const hours = Number(numeric[2]);
-    const minutes = Number(numeric[3] ?? 0);
+    const hours = Number(numeric.hours);
+    const minutes = Number(numeric.minutes ?? 0);
     if (hours > 14 || minutes > 59) return undefined;
-    return (numeric[1] === "-" ? -1 : 1) * (hours * 60 + minutes);
+    return (numeric.sign === "-" ? -1 : 1) * (hours * 60 + minutes);
   }
   if (/^[a-ik-y]$/.test(lower)) {
     const code = lower.charCodeAt(0);
@@ -402,7 +535,7 @@ function readZone(zone: string): number | undefined {
   return undefined;
 }
 
-function finish(parts: Parts | undefined, timeZone: string | undefined): Date | null {
+function finish(parts: Parts | undefined, timeZone: string | undefined, now: Date | undefined): Date | null {
   if (!parts) return null;
   const { year, month, day } = parts;
   const hour = parts.hour ?? 0;
@@ -418,15 +551,19 @@ function finish(parts: Parts | undefined, timeZone: string | undefined): Date | 
   else if (timeZone) instant = wallClockInZone(wallClock, timeZone);
   else instant = wallClock;
   const date = new Date(instant);
-  if (!isPlausible(date)) return null;
-  return date;
+  return isPlausible(date, now) ? date : null;
 }
 
-function isPlausible(date: Date): boolean {
-  if (Number.isNaN(date.getTime())) return false;
-  const latest = new Date();
+/**
+ * Not before MIN_YEAR, and not more than FUTURE_TOLERANCE_YEARS after `now`; without a clock, not after
+ * LATEST_YEAR_WITHOUT_CLOCK.
+ */
+function isPlausible(date: Date, now: Date | undefined): boolean {
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < MIN_YEAR) return false;
+  if (!now) return date.getUTCFullYear() <= LATEST_YEAR_WITHOUT_CLOCK;
+  const latest = new Date(now.getTime());
   latest.setUTCFullYear(latest.getUTCFullYear() + FUTURE_TOLERANCE_YEARS);
-  return date.getUTCFullYear() >= MIN_YEAR && date.getTime() <= latest.getTime();
+  return date.getTime() <= latest.getTime();
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -475,10 +612,11 @@ function wallClockInZone(wallClock: number, timeZone: string): number {
 export function dateFromTextOrUrl(
   text: string,
   url: string,
+  opts: TextDateOptions = {},
 ): { published: string | null; dateSource: DateSource } {
-  const fromText = findDateInText(text);
+  const fromText = findDateInText(text, opts);
   if (fromText) return { published: toIsoUtc(fromText), dateSource: "content_text" };
-  const fromUrl = dateFromUrl(url);
+  const fromUrl = dateFromUrl(url, opts);
   if (fromUrl) return { published: toIsoUtc(fromUrl), dateSource: "url" };
   return { published: null, dateSource: "none" };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { dateFromUrl, findDateInText, parseDate, toIsoUtc } from "../../shared/parse/dates.ts";
+import {
+  dateFromTextOrUrl,
+  dateFromUrl,
+  findDateInText,
+  findDatesInText,
+  parseDate,
+  toIsoUtc,
+} from "../../shared/parse/dates.ts";
 
 const iso = (date: Date | null) => (date ? toIsoUtc(date) : null);
 
@@ -190,8 +197,103 @@ describe("dateFromUrl", () => {
   });
 });
 
-describe("toIsoUtc", () => {
-  it("writes milliseconds and Z", () => {
-    expect(toIsoUtc(new Date(Date.UTC(2026, 3, 20, 9, 37)))).toBe("2026-04-20T09:37:00.000Z");
+describe("the instants returned", () => {
+  it("are UTC instants: an offset can move the calendar day", () => {
+    expect(iso(parseDate("2026-04-20T23:30:00-05:00"))).toBe("2026-04-21T04:30:00.000Z");
+    expect(iso(parseDate("2025-04-02T07:30:00+09:00"))).toBe("2025-04-01T22:30:00.000Z");
+  });
+
+  it("put a date without time at midnight UTC, or at midnight of the given zone", () => {
+    expect(iso(parseDate("12 March 2025"))).toBe("2025-03-12T00:00:00.000Z");
+    expect(iso(parseDate("12 March 2025", { timeZone: "Asia/Seoul" }))).toBe("2025-03-11T15:00:00.000Z");
+  });
+
+  it("are written by toIsoUtc with milliseconds and Z whatever zone the text was in", () => {
+    expect(dateFromTextOrUrl("Posted 20.04.2026 14:05 Uhr", "").published).toBe("2026-04-20T14:05:00.000Z");
+    expect(dateFromTextOrUrl("", "https://example.com/2026/04/20/story").published).toBe(
+      "2026-04-20T00:00:00.000Z",
+    );
+  });
+});
+
+describe("the plausibility bound", () => {
+  const now = new Date("2026-01-15T00:00:00Z");
+
+  it("refuses dates more than two years after the caller's clock", () => {
+    expect(iso(parseDate("12 March 2027", { now }))).toBe("2027-03-12T00:00:00.000Z");
+    expect(parseDate("12 March 2029", { now })).toBeNull();
+    expect(findDateInText("the plan runs until 1 June 2030", { now })).toBeNull();
+    expect(dateFromUrl("https://example.com/2031/01/02/story", { now })).toBeNull();
+    expect(dateFromTextOrUrl("due 1 June 2030", "https://example.com/2031/01/02/x", { now }).dateSource).toBe(
+      "none",
+    );
+  });
+
+  it("without a clock refuses only years after 2100, the same answer whenever it runs", () => {
+    expect(iso(parseDate("12 March 2099"))).toBe("2099-03-12T00:00:00.000Z");
+    expect(parseDate("1 January 2101")).toBeNull();
+  });
+
+  it("refuses dates before 1990 with or without a clock", () => {
+    expect(parseDate("31 December 1989", { now })).toBeNull();
+    expect(parseDate("31 December 1989")).toBeNull();
+  });
+});
+
+describe("Spanish, Swedish and Korean dates", () => {
+  it.each([
+    ["12 de marzo de 2025", "2025-03-12T00:00:00.000Z"],
+    ["miércoles, 12 de marzo del 2025, 10:35", "2025-03-12T10:35:00.000Z"],
+    ["12 maj 2025", "2025-05-12T00:00:00.000Z"],
+    ["4 augusti 2025 kl. 11:20", "2025-08-04T11:20:00.000Z"],
+    ["tisdag 4 februari 2025", "2025-02-04T00:00:00.000Z"],
+    ["2025년 3월 12일", "2025-03-12T00:00:00.000Z"],
+    ["2025년 6월 5일(목) 오후 2시", "2025-06-05T14:00:00.000Z"],
+    ["2025.03.12 15:30", "2025-03-12T15:30:00.000Z"],
+    ["2025. 3. 12. 15:04", "2025-03-12T15:04:00.000Z"],
+    ["2025-03-12 오후 3:00", "2025-03-12T15:00:00.000Z"],
+    ["2025-03-12 오전 12:10", "2025-03-12T00:10:00.000Z"],
+  ])("reads %s", (text, expected) => {
+    expect(iso(parseDate(text))).toBe(expected);
+  });
+
+  it("refuses impossible Korean dates and meridiem hours", () => {
+    expect(parseDate("2025년 2월 30일")).toBeNull();
+    expect(parseDate("2025-03-12 오후 13:00")).toBeNull();
+  });
+});
+
+describe("findDatesInText", () => {
+  it("lists every date in reading order with where it is written", () => {
+    const text = "입력 2025.03.12 15:00 | 수정 2025.03.13 09:10";
+    const found = findDatesInText(text).map((d) => ({
+      iso: iso(d.date),
+      written: text.slice(d.index, d.end),
+    }));
+    expect(found).toEqual([
+      { iso: "2025-03-12T15:00:00.000Z", written: "2025.03.12 15:00" },
+      { iso: "2025-03-13T09:10:00.000Z", written: "2025.03.13 09:10" },
+    ]);
+  });
+
+  it("keeps one reading where two overlap, with the time that follows", () => {
+    const found = findDatesInText("기사입력 2025-01-08 오후 3:00");
+    expect(found.map((d) => iso(d.date))).toEqual(["2025-01-08T15:00:00.000Z"]);
+  });
+
+  it("orders slashed dates by the locale, and reads none it cannot order", () => {
+    expect(iso(findDateInText("Published 03/12/2025 4:15 PM", { locale: "en-US" }))).toBe(
+      "2025-03-12T16:15:00.000Z",
+    );
+    expect(iso(findDateInText("Published: 12/03/2025", { locale: "en-GB" }))).toBe(
+      "2025-03-12T00:00:00.000Z",
+    );
+    expect(iso(findDateInText("12-03-2025 - 14:20h", { locale: "es" }))).toBe("2025-03-12T14:20:00.000Z");
+    expect(findDateInText("Published: 12/03/2025")).toBeNull();
+  });
+
+  it("reads dotted clock times and the Swedish kl.", () => {
+    expect(iso(findDateInText("Wed 12 Mar 2025 14.30 GMT"))).toBe("2025-03-12T14:30:00.000Z");
+    expect(iso(findDateInText("Publicerad: 4 februari 2025 kl. 11:20"))).toBe("2025-02-04T11:20:00.000Z");
   });
 });

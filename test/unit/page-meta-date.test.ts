@@ -25,6 +25,20 @@ describe("pageMetaDate", () => {
     expect(iso(pageMetaDate(html))).toBe("2026-11-15T00:00:00.000Z");
   });
 
+  it("does not take the <time> of a related story in a sidebar", () => {
+    const html = `<aside class="related"><time datetime="2026-11-10">10 Nov</time></aside>
+      <article><h1>Story</h1><p>Plain text without a date, long enough to be the opening paragraph of the story.</p></article>`;
+    expect(pageMetaDate(html)).toBeNull();
+  });
+
+  it("refuses a declared date later than the caller's clock", () => {
+    const html = `<meta property="article:published_time" content="2026-11-18T09:30:00Z">`;
+    expect(pageMetaDate(html, { now: new Date("2026-11-01T00:00:00Z") })).toBeNull();
+    expect(iso(pageMetaDate(html, { now: new Date("2026-11-20T00:00:00Z") }))).toBe(
+      "2026-11-18T09:30:00.000Z",
+    );
+  });
+
   it("answers null for a page that declares no date", () => {
     expect(pageMetaDate("<html><body><p>Updated daily.</p></body></html>")).toBeNull();
   });
