@@ -9,10 +9,7 @@ import {
   TimeZone,
   Validations,
 } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as iam from "aws-cdk-lib/aws-iam";
-import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import {
@@ -22,22 +19,24 @@ import {
   ScheduleTargetInput,
 } from "aws-cdk-lib/aws-scheduler";
 import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
-import * as sns from "aws-cdk-lib/aws-sns";
-import * as snsSubscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
+import { CONFIG_PREFIXES, DATA_PREFIXES } from "../shared/store/keys.ts";
 import type { IngestContext } from "./config.ts";
 import { type DefinitionSubstitutionKey, loadDefinition } from "./definition.ts";
-import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, VectoraFunction } from "./lambda-defaults.ts";
+import { IngestAlarms } from "./ingest-alarms.ts";
+import { VectoraFunction } from "./lambda-defaults.ts";
 import { listBucket, readObjects, writeObjects } from "./s3-access.ts";
 
 export interface IngestStackProps extends StackProps {
   readonly config: IngestContext;
 }
 
-/** Config prefixes: client YAML files and the shared source catalog. */
-const CONFIG_READ_PREFIXES = ["clients/", "canonical/"] as const;
+/** Config prefixes: client YAML files and the shared canonical files (catalog, extractors, profiles). */
+const CONFIG_READ_PREFIXES = [CONFIG_PREFIXES.clients, CONFIG_PREFIXES.canonical] as const;
+const { ingested, state, runs } = DATA_PREFIXES;
 
 export class IngestStack extends Stack {
   readonly configBucket: s3.Bucket;
@@ -50,6 +49,7 @@ export class IngestStack extends Stack {
   readonly schedule: Schedule;
   readonly scheduleDeadLetterQueue: sqs.Queue;
   readonly alarmTopic: sns.Topic;
+  readonly alarms: IngestAlarms;
 
   constructor(scope: Construct, id: string, props: IngestStackProps) {
     super(scope, id, props);
@@ -104,34 +104,34 @@ export class IngestStack extends Stack {
 
     // list-clients only scans clients/ and reads the catalog; a named client without a config is left
     // to ingest-client, so it never needs a 404 and its listing can stay limited to clients/.
-    this.listClients.role.addToPolicy(listBucket(this.configBucket, ["clients/"]));
+    this.listClients.role.addToPolicy(listBucket(this.configBucket, [CONFIG_PREFIXES.clients]));
     this.listClients.role.addToPolicy(readObjects(this.configBucket, CONFIG_READ_PREFIXES));
     // A Distributed Map reads the run's client list from runs/{run_id}/clients.jsonl.
-    if (distributed) this.listClients.role.addToPolicy(writeObjects(this.dataBucket, ["runs/"]));
+    if (distributed) this.listClients.role.addToPolicy(writeObjects(this.dataBucket, [runs]));
 
     this.ingestClient.role.addToPolicy(listBucket(this.configBucket));
     this.ingestClient.role.addToPolicy(readObjects(this.configBucket, CONFIG_READ_PREFIXES));
     this.ingestClient.role.addToPolicy(listBucket(this.dataBucket));
-    this.ingestClient.role.addToPolicy(readObjects(this.dataBucket, ["ingested/", "state/", "runs/"]));
-    this.ingestClient.role.addToPolicy(writeObjects(this.dataBucket, ["ingested/", "state/", "runs/"]));
+    this.ingestClient.role.addToPolicy(readObjects(this.dataBucket, [ingested, state, runs]));
+    this.ingestClient.role.addToPolicy(writeObjects(this.dataBucket, [ingested, state, runs]));
 
     // The aggregate reads the run's client details (source health) and, with a Distributed Map, the
     // outcomes the ResultWriter stored under runs/.
     this.aggregateStats.role.addToPolicy(listBucket(this.dataBucket));
-    this.aggregateStats.role.addToPolicy(readObjects(this.dataBucket, ["runs/"]));
-    this.aggregateStats.role.addToPolicy(writeObjects(this.dataBucket, ["runs/"]));
+    this.aggregateStats.role.addToPolicy(readObjects(this.dataBucket, [runs]));
+    this.aggregateStats.role.addToPolicy(writeObjects(this.dataBucket, [runs]));
 
     this.acknowledgeObjectWildcards(this.listClients, [
       ...CONFIG_READ_PREFIXES.map((p) => [this.configBucket, p] as const),
-      ...(distributed ? [[this.dataBucket, "runs/"] as const] : []),
+      ...(distributed ? [[this.dataBucket, runs] as const] : []),
     ]);
     this.acknowledgeObjectWildcards(this.ingestClient, [
       ...CONFIG_READ_PREFIXES.map((p) => [this.configBucket, p] as const),
-      [this.dataBucket, "ingested/"],
-      [this.dataBucket, "state/"],
-      [this.dataBucket, "runs/"],
+      [this.dataBucket, ingested],
+      [this.dataBucket, state],
+      [this.dataBucket, runs],
     ]);
-    this.acknowledgeObjectWildcards(this.aggregateStats, [[this.dataBucket, "runs/"]]);
+    this.acknowledgeObjectWildcards(this.aggregateStats, [[this.dataBucket, runs]]);
 
     // ---- State machine
     const stateMachineLogs = new logs.LogGroup(this, "StateMachineLogs", {
@@ -206,79 +206,18 @@ export class IngestStack extends Stack {
     });
 
     // ---- Alarms
-    const alarmKey = new kms.Key(this, "AlarmTopicKey", {
-      description: `Encrypts the ${prefix} alarm topic`,
-      enableKeyRotation: true,
+    // The id "Default" leaves the construct out of its children's logical IDs (a CDK rule), so the alarms,
+    // topic and key kept the IDs they had when the stack created them itself: moving them replaced nothing.
+    this.alarms = new IngestAlarms(this, "Default", {
+      prefix,
+      env: config.env,
+      alarmEmail: config.alarmEmail,
+      stateMachine: this.stateMachine,
+      scheduleDeadLetterQueue: this.scheduleDeadLetterQueue,
+      // ingest-client errors are caught per client by the Map and counted in ClientsFailed.
+      functions: [this.listClients, this.aggregateStats],
     });
-    // CloudWatch must encrypt the alarm notifications it publishes; an AWS managed key can't grant it that.
-    alarmKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        resources: ["*"],
-      }),
-    );
-    this.alarmTopic = new sns.Topic(this, "AlarmTopic", {
-      topicName: `${prefix}-alarms`,
-      displayName: `Vectora ingest (${config.env}) alarms`,
-      masterKey: alarmKey,
-      enforceSSL: true,
-    });
-    if (config.alarmEmail) {
-      this.alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(config.alarmEmail));
-    }
-    const notify = new cwActions.SnsAction(this.alarmTopic);
-    const alarm = (id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
-      const created = new cloudwatch.Alarm(this, id, {
-        alarmName: `${prefix}-${id}`,
-        alarmDescription: description,
-        metric,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      created.addAlarmAction(notify);
-      return created;
-    };
-    alarm(
-      "ExecutionsFailed",
-      "An ingest execution failed (invalid input, every client failed, or a Lambda kept failing).",
-      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-    );
-    alarm(
-      "ExecutionsTimedOut",
-      "An ingest execution timed out.",
-      this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-    );
-    alarm(
-      "ClientsFailed",
-      "At least one client failed in a run that otherwise succeeded; the run summary names each error.",
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: "ClientsFailed",
-        dimensionsMap: { service: POWERTOOLS_SERVICE_NAME, environment: config.env },
-        statistic: cloudwatch.Stats.SUM,
-        // A run publishes the metric once; an hour covers it whatever the run's duration.
-        period: Duration.hours(1),
-      }),
-    );
-    alarm(
-      "ScheduleDeadLetters",
-      "The scheduler could not start an ingest execution; the message in the dead-letter queue says why.",
-      this.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-    );
-    // ingest-client errors are caught per client by the Map and counted in ClientsFailed.
-    for (const fn of [this.listClients, this.aggregateStats]) {
-      alarm(
-        `${fn.node.id}Errors`,
-        `${fn.functionName} raised errors; the state machine retries transient ones, so check whether the run succeeded.`,
-        fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      );
-    }
+    this.alarmTopic = this.alarms.topic;
 
     // ---- Outputs
     new CfnOutput(this, "StateMachineArn", { value: this.stateMachine.stateMachineArn });
@@ -311,11 +250,11 @@ export class IngestStack extends Stack {
    * its child executions: the grants CDK's DistributedMap construct would add, scoped to this machine.
    */
   private grantDistributedMap(stateMachineName: string): void {
-    const runs = this.dataBucket.arnForObjects("runs/*");
+    const runObjects = this.dataBucket.arnForObjects(`${DATA_PREFIXES.runs}*`);
     this.stateMachine.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ["s3:GetObject", "s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
-        resources: [runs],
+        resources: [runObjects],
       }),
     );
     this.stateMachine.addToRolePolicy(
@@ -347,7 +286,7 @@ export class IngestStack extends Stack {
     if (!policy) return;
     const dataBucketId = this.getLogicalId(this.dataBucket.node.defaultChild as s3.CfnBucket);
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${dataBucketId}.Arn>/runs/*]`,
+      id: `AwsSolutions-IAM5[Resource::<${dataBucketId}.Arn>/${DATA_PREFIXES.runs}*]`,
       reason:
         "The Distributed Map reads each run's client list and writes its outcomes under runs/{run_id}/.",
     });
