@@ -182,6 +182,23 @@ function clientReport(key: string, events: readonly HistoryEvent[]): ClientRepor
   };
 }
 
+/**
+ * A failed branch returns no counters; the run summary has its sources' outcomes from its detail file
+ * (a client whose every source failed still stored them), so its row shows them too.
+ */
+function withFailedSourceCounts(clients: ClientReport[], summary: Record<string, unknown> | null): void {
+  const failed = Array.isArray(summary?.failed) ? summary.failed : [];
+  for (const entry of failed) {
+    const f = asObject(entry);
+    const sources = asObject(f?.sources);
+    const row = clients.find((c) => c.client_id === str(f?.client_id) && c.status === "failed");
+    if (!row || !sources) continue;
+    row.sources_ok = num(sources.ok) ?? 0;
+    row.sources_not_modified = num(sources.not_modified) ?? 0;
+    row.sources_failed = num(sources.failed) ?? 0;
+  }
+}
+
 function rootStateOutput(events: readonly HistoryEvent[], name: string): Record<string, unknown> | null {
   const exited = events.findLast((e) => e.type.endsWith("StateExited") && details(e).name === name);
   return exited ? asObject(parseJson(details(exited).output)) : null;
@@ -215,6 +232,7 @@ export function historyReport(
     (end?.type === "ExecutionSucceeded" ? asObject(parseJson(endDetails.output)) : null) ??
     rootStateOutput(root, "Aggregate stats");
   const run = asObject(rootStateOutput(root, "List clients")?.run);
+  withFailedSourceCounts(clients, summary);
   return {
     execution_arn: executionArn,
     status: end ? (EXECUTION_END[end.type] ?? "RUNNING") : "RUNNING",

@@ -6,9 +6,8 @@ import { join } from "node:path";
 import { z } from "zod";
 
 export const RecordingManifestSchema = z.object({
-  /** The instant the responses were recorded: the demo's window ends there, so it replays that day. */
-  recorded_on: z.iso.datetime(),
-  responses: z.array(z.object({ url: z.url(), file: z.string(), content_type: z.string() })),
+  recorded_on: z.string(),
+  responses: z.array(z.object({ url: z.string().url(), file: z.string(), content_type: z.string() })),
 });
 export type RecordingManifest = z.infer<typeof RecordingManifestSchema>;
 
@@ -20,20 +19,15 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-/**
- * Serves recorded responses on loopback, each at `/{host}{path}` of its original URL, with an ETag so that
- * conditional requests get 304 as from a real publisher.
- */
-export async function startFixtureServer(dir: string, manifest: RecordingManifest): Promise<FixtureServer> {
-  const routes = new Map<string, { body: Buffer; contentType: string; etag: string }>();
-  for (const r of manifest.responses) {
-    const body = await readFile(join(dir, r.file));
-    const etag = `"${createHash("sha1").update(body).digest("hex").slice(0, 16)}"`;
-    const u = new URL(r.url);
-    routes.set(`/${u.host}${u.pathname}${u.search}`, { body, contentType: r.content_type, etag });
-  }
-  const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+interface Route {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+}
+
+/** One loopback server per recorded host, so root-relative links in its pages resolve to it. */
+function hostServer(routes: Map<string, Route>, requests: string[]): Server {
+  return createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const route = routes.get(req.url ?? "");
     if (!route) {
@@ -46,15 +40,47 @@ export async function startFixtureServer(dir: string, manifest: RecordingManifes
     }
     res.writeHead(200, { "content-type": route.contentType, etag: route.etag }).end(route.body);
   });
+}
+
+async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Serves recorded responses on loopback: each recorded host gets its own port and keeps its paths, so a
+ * page's relative links (article pages, a declared feed) reach the recorded responses too. Each response
+ * has an ETag, so conditional requests get 304 as from a real publisher.
+ */
+export async function startFixtureServer(dir: string, manifest: RecordingManifest): Promise<FixtureServer> {
+  const byHost = new Map<string, Map<string, Route>>();
+  for (const r of manifest.responses) {
+    const body = await readFile(join(dir, r.file));
+    const etag = `"${createHash("sha1").update(body).digest("hex").slice(0, 16)}"`;
+    const u = new URL(r.url);
+    const routes = byHost.get(u.host) ?? new Map<string, Route>();
+    routes.set(`${u.pathname}${u.search}`, { body, contentType: r.content_type, etag });
+    byHost.set(u.host, routes);
+  }
+  const requests: string[] = [];
+  const servers: Server[] = [];
+  const ports = new Map<string, number>();
+  for (const [host, routes] of byHost) {
+    const server = hostServer(routes, requests);
+    servers.push(server);
+    ports.set(host, await listen(server));
+  }
   return {
     requests,
     localUrl(url: string) {
       const u = new URL(url);
-      return `http://127.0.0.1:${port}/${u.host}${u.pathname}${u.search}`;
+      const port = ports.get(u.host);
+      if (port === undefined) throw new Error(`${url}: no recorded response for this host`);
+      return `http://127.0.0.1:${port}${u.pathname}${u.search}`;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    },
   };
 }
 

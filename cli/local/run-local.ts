@@ -4,6 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Logger, LogLevelThreshold } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
+import type { Context } from "aws-lambda";
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
 
 /** A JSON document: what an execution input can be. */
@@ -48,6 +49,13 @@ export interface LocalRunOptions {
   now?: () => Date;
   /** Called as each client's branch ends, for progress lines. */
   onClientDone?: (result: ClientDone) => void;
+  /**
+   * Gives each Lambda invocation a context whose remaining time counts down from this, as Lambda's does
+   * from the function's timeout; without it a local invocation has no deadline.
+   */
+  lambdaTimeoutMs?: number;
+  /** Overrides the time an invocation keeps back for its writes (see workflow/fetch-sources.ts). */
+  deadlineMarginMs?: number;
 }
 
 export interface LocalRunResult {
@@ -64,10 +72,15 @@ export interface LocalRunResult {
  * The local stand-in for a Lambda invocation through `arn:aws:states:::lambda:invoke`: the payload goes
  * through JSON both ways, as it does over the Lambda API.
  */
-function invoke(handler: (event: unknown) => Promise<unknown>) {
+function invoke(
+  handler: (event: unknown, context?: Context) => Promise<unknown>,
+  functionName: string,
+  timeoutMs: number | undefined,
+) {
   return async (params: JSONValue): Promise<JSONValue> => {
     const payload = params && typeof params === "object" && !Array.isArray(params) ? params.Payload : null;
-    const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
+    const context = timeoutMs === undefined ? undefined : localContext(functionName, timeoutMs);
+    const result = await handler(JSON.parse(JSON.stringify(payload ?? null)), context);
     return {
       StatusCode: 200,
       ExecutedVersion: "$LATEST",
@@ -76,9 +89,28 @@ function invoke(handler: (event: unknown) => Promise<unknown>) {
   };
 }
 
+/** What Lambda passes a handler, with the remaining time counting down from the invocation's start. */
+function localContext(functionName: string, timeoutMs: number): Context {
+  const deadline = performance.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: "1024",
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => Math.max(0, Math.round(deadline - performance.now())),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
 export function localRuntime(
   s3: LocalS3,
-  opts: Pick<LocalRunOptions, "allowPrivateNetwork" | "fetchPolicy" | "now">,
+  opts: Pick<LocalRunOptions, "allowPrivateNetwork" | "fetchPolicy" | "now" | "deadlineMarginMs">,
 ) {
   return {
     store: new S3Store(s3.client),
@@ -88,6 +120,7 @@ export function localRuntime(
     clientList: "state",
     logger: new Logger({ serviceName: "vectora-ingest", logLevel: localLogLevel() }),
     now: opts.now ?? (() => new Date()),
+    ...(opts.deadlineMarginMs === undefined ? {} : { deadlineMarginMs: opts.deadlineMarginMs }),
   } satisfies Runtime;
 }
 
@@ -127,9 +160,9 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunResult> {
       },
       overrides: {
         taskResourceLocalHandlers: {
-          "List clients": invoke(createListClients(rt)),
-          "Ingest client": invoke(createIngestClient(rt)),
-          "Aggregate stats": invoke(createAggregateStats(rt)),
+          "List clients": invoke(createListClients(rt), "list-clients", opts.lambdaTimeoutMs),
+          "Ingest client": invoke(createIngestClient(rt), "ingest-client", opts.lambdaTimeoutMs),
+          "Aggregate stats": invoke(createAggregateStats(rt), "aggregate-stats", opts.lambdaTimeoutMs),
         },
         retryIntervalOverrides: { "List clients": retry, "Ingest client": retry, "Aggregate stats": retry },
       },

@@ -187,21 +187,13 @@ export class Fetcher {
   /** Resolves with the response or rejects with a SourceError subclass, after retries. */
   async fetch(req: FetchRequest): Promise<FetchResult> {
     for (let attempt = 1; ; attempt += 1) {
-      if (!this.#canStart()) {
-        throw new DeadlineReachedError(
-          `${req.url}: not started, the invocation is near its deadline`,
-          req.url,
-          {
-            attempts: attempt - 1,
-          },
-        );
-      }
       try {
         const result = await this.#attempt(req);
         return { ...result, attempts: attempt };
       } catch (raw) {
         const error = classifyError(raw, req.url);
-        error.attempts = attempt;
+        // A request that never started is not an attempt.
+        error.attempts = error instanceof DeadlineReachedError ? attempt - 1 : attempt;
         const retryAfter = error instanceof HttpStatusError ? error.retryAfter : null;
         const delay = error.retryable
           ? retryDelayMs(attempt, this.policy.retry, retryAfter, this.#now())
@@ -222,7 +214,16 @@ export class Fetcher {
     }
     for (let redirects = 0; ; redirects += 1) {
       const target = url;
-      const exchange = await this.#limiter.run(target.hostname, () => this.#exchange(target, req));
+      const exchange = await this.#limiter.run(target.hostname, () => {
+        // Asked once the host slot is free: a request queued behind a slow one may find the deadline near.
+        if (!this.#canStart()) {
+          throw new DeadlineReachedError(
+            `${target.href}: not started, the invocation is near its deadline`,
+            target.href,
+          );
+        }
+        return this.#exchange(target, req);
+      });
       if (exchange.kind === "done") return exchange.result;
       if (redirects >= this.policy.maxRedirects) {
         throw new TooManyRedirectsError(

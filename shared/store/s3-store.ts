@@ -117,10 +117,14 @@ export class S3Store {
     key: string,
     parse: (stored: unknown) => T,
     change: (current: T) => T,
-    attempts = 4,
+    options: { attempts?: number; known?: StoredText | null } = {},
   ): Promise<T> {
+    const attempts = options.attempts ?? 4;
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.getText(bucket, key);
+      // The object as read earlier in the run saves a round trip; the conditional PUT still refuses it if it
+      // changed since, and the retry reads it afresh.
+      const stored =
+        attempt === 1 && options.known !== undefined ? options.known : await this.getText(bucket, key);
       const next = change(parse(stored ? parseJsonOrUndefined(stored.text) : null));
       try {
         await this.putJson(bucket, key, next, stored?.etag ? { ifMatch: stored.etag } : { ifNoneMatch: "*" });

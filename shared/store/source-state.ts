@@ -22,6 +22,8 @@ export const SourceStateSchema = z.object({
   last_error_class: SourceOutcomeSchema.nullable().default(null),
   last_error: z.string().nullable().default(null),
   consecutive_failures: z.number().int().min(0).default(0),
+  /** An HTML source's page declared this feed and it served: later runs read the feed directly. */
+  discovered_feed_url: z.string().optional(),
 });
 export type SourceState = z.infer<typeof SourceStateSchema>;
 
@@ -38,6 +40,13 @@ export interface SourceAttempt {
   lastModified: string | null;
   bodySha256: string | null;
   error: string | null;
+  /** A feed the page declared that served (kept), null when the page itself served (cleared). */
+  discoveredFeedUrl?: string | null;
+}
+
+function discoveredFeed(base: SourceState, attempt: SourceAttempt): { discovered_feed_url?: string } {
+  const url = attempt.discoveredFeedUrl === undefined ? base.discovered_feed_url : attempt.discoveredFeedUrl;
+  return url ? { discovered_feed_url: url } : {};
 }
 
 /** Health bookkeeping: validators move only on success, so a failed run never forgets them. */
@@ -56,8 +65,9 @@ export function nextSourceState(previous: SourceState | undefined, attempt: Sour
       consecutive_failures: base.consecutive_failures + 1,
     };
   }
+  const { discovered_feed_url: _previousFeed, ...rest } = base;
   return {
-    ...base,
+    ...rest,
     etag: attempt.etag ?? base.etag,
     last_modified: attempt.lastModified ?? base.last_modified,
     body_sha256: attempt.bodySha256 ?? base.body_sha256,
@@ -65,5 +75,6 @@ export function nextSourceState(previous: SourceState | undefined, attempt: Sour
     last_success_at: attempt.at,
     last_outcome: attempt.outcome,
     consecutive_failures: 0,
+    ...discoveredFeed(base, attempt),
   };
 }

@@ -67,7 +67,8 @@ export interface RunSummary {
   window_end: string;
   dry_run: boolean;
   totals: RunTotals;
-  failed: { client_id: string; error: string; cause: string | null }[];
+  /** A failed client's sources as its detail file gives them (all failed, for AllSourcesFailed). */
+  failed: { client_id: string; error: string; cause: string | null; sources?: SourceCounts }[];
   failed_unlisted: number;
   /** Start an execution with this to re-run exactly the failed clients over the same window. */
   rerun_input: ExecutionInput | null;
@@ -142,6 +143,15 @@ export function summarise(
         r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })),
       );
   totals.sources_failing_repeatedly = failing.length;
+  const failedCounts = countsByClient(health ?? []);
+  for (const f of failed) {
+    const c = failedCounts.get(f.client_id);
+    if (!c) continue;
+    totals.sources_ok += c.ok;
+    totals.sources_not_modified += c.not_modified;
+    totals.sources_empty += c.empty;
+    totals.sources_failed += c.failed;
+  }
   const allFailed = failed.length > 0 && failed.length === event.results.length;
   return {
     run_id: event.run.run_id,
@@ -150,9 +160,15 @@ export function summarise(
     window_end: event.run.window_end,
     dry_run: event.run.options.dry_run,
     totals,
-    failed: failed
-      .slice(0, MAX_LISTED_FAILURES)
-      .map((f) => ({ client_id: f.client_id, error: f.error, cause: shortCause(f.cause) })),
+    failed: failed.slice(0, MAX_LISTED_FAILURES).map((f) => {
+      const sources = failedCounts.get(f.client_id);
+      return {
+        client_id: f.client_id,
+        error: f.error,
+        cause: shortCause(f.cause),
+        ...(sources ? { sources } : {}),
+      };
+    }),
     failed_unlisted: Math.max(0, failed.length - MAX_LISTED_FAILURES),
     rerun_input:
       failed.length > 0
@@ -164,6 +180,25 @@ export function summarise(
     failing_sources: failing.slice(0, MAX_LISTED_FAILURES),
     summary_key: summaryKeyOrNull,
   };
+}
+
+export interface SourceCounts {
+  ok: number;
+  not_modified: number;
+  empty: number;
+  failed: number;
+}
+
+/** Source outcomes per client, from the detail files: the branch of a failed client returns no counters. */
+function countsByClient(health: readonly SourceHealth[]): Map<string, SourceCounts> {
+  const counts = new Map<string, SourceCounts>();
+  for (const h of health) {
+    const c = counts.get(h.client_id) ?? { ok: 0, not_modified: 0, empty: 0, failed: 0 };
+    if (h.outcome === "ok" || h.outcome === "not_modified" || h.outcome === "empty") c[h.outcome]++;
+    else c.failed++;
+    counts.set(h.client_id, c);
+  }
+  return counts;
 }
 
 /** One source's health as of this run, for the run summary. */
@@ -235,13 +270,22 @@ export async function aggregateStats(input: AggregateEvent, runtime: Runtime): P
   const key = event.run.options.dry_run ? null : runSummaryKey(event.run.run_id);
   const health = key ? await sourcesHealth(event.run.run_id, rt) : null;
   const summary = summarise(event, key, health);
+  const failedCounts = countsByClient(health ?? []);
   if (key) {
     await rt.store.putJson(rt.dataBucket, key, {
       ...summary,
       run: event.run,
       failed: event.results
         .filter((r): r is ClientFailure => r.status === "failed")
-        .map((f) => ({ client_id: f.client_id, error: f.error, cause: shortCause(f.cause) })),
+        .map((f) => {
+          const sources = failedCounts.get(f.client_id);
+          return {
+            client_id: f.client_id,
+            error: f.error,
+            cause: shortCause(f.cause),
+            ...(sources ? { sources } : {}),
+          };
+        }),
       failed_unlisted: 0,
       clients: event.results,
       skipped: event.skipped,

@@ -1,19 +1,21 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { type ClientConfig, loadClientConfig } from "../config/client-config.ts";
 import { type HtmlExtractors, parseHtmlExtractors } from "../config/html-extractors.ts";
 import { loadSourceCatalog, type SourceCatalog } from "../config/source-catalog.ts";
-import { StoredDataInvalidError } from "../errors/store-errors.ts";
 import { CatalogInvalidError, ClientNotFoundError } from "../errors/workflow-errors.ts";
 import type { Runtime } from "../lambda/runtime.ts";
 import {
   CATALOG_KEY,
   clientConfigKey,
+  dailyItemsKey,
   HTML_EXTRACTORS_KEY,
   seenLedgerKey,
   sourcesStateKey,
 } from "../store/keys.ts";
+import type { StoredText } from "../store/s3-store.ts";
 import { type SeenLedger, SeenLedgerSchema } from "../store/seen-ledger.ts";
 import { type SourcesState, SourcesStateSchema } from "../store/source-state.ts";
+import type { IngestItem } from "./execution-input.ts";
 
 /** Everything a client's run reads before it fetches: its config, the catalog, and its state. */
 export interface ClientInputs {
@@ -22,6 +24,11 @@ export interface ClientInputs {
   extractors: HtmlExtractors;
   sourcesState: SourcesState;
   ledger: SeenLedger;
+  /**
+   * The data objects the run will update, as read now (null when absent): the writes start from them
+   * instead of reading each again, one after the other, at the end.
+   */
+  stored: Map<string, StoredText | null>;
 }
 
 async function readClientConfig(clientId: string, rt: Runtime): Promise<ClientConfig> {
@@ -58,25 +65,46 @@ async function readExtractors(rt: Runtime): Promise<HtmlExtractors> {
  * State files are bookkeeping, not deliverables: one that is not valid JSON or not of its schema is logged
  * and started afresh (and replaced by this run's write), instead of failing the client on every run.
  */
-async function readState<T>(rt: Runtime, key: string, schema: z.ZodType<T>, empty: T): Promise<T> {
+function parseState<T>(
+  rt: Runtime,
+  key: string,
+  stored: StoredText | null,
+  schema: z.ZodType<T>,
+  empty: T,
+): T {
+  if (!stored) return empty;
   try {
-    const stored = await rt.store.getJson(rt.dataBucket, key);
-    return stored ? schema.parse(stored.value) : empty;
+    return schema.parse(JSON.parse(stored.text));
   } catch (err) {
-    if (!(err instanceof StoredDataInvalidError || err instanceof z.ZodError)) throw err;
-    rt.logger.warn("state file unreadable, starting afresh", { key, error: err.message.slice(0, 300) });
+    rt.logger.warn("state file unreadable, starting afresh", {
+      key,
+      error: (err as Error).message.slice(0, 300),
+    });
     return empty;
   }
 }
 
+async function readData(rt: Runtime, keys: readonly string[]): Promise<Map<string, StoredText | null>> {
+  const texts = await Promise.all(keys.map((key) => rt.store.getText(rt.dataBucket, key)));
+  return new Map(keys.map((key, i) => [key, texts[i] ?? null]));
+}
+
 /** Independent reads: one round trip, not one per file. */
-export async function readClientInputs(clientId: string, rt: Runtime): Promise<ClientInputs> {
-  const [config, catalog, extractors, sourcesState, ledger] = await Promise.all([
-    readClientConfig(clientId, rt),
+export async function readClientInputs(item: IngestItem, rt: Runtime): Promise<ClientInputs> {
+  const stateKey = sourcesStateKey(item.client_id);
+  const ledgerKey = seenLedgerKey(item.client_id);
+  const [config, catalog, extractors, stored] = await Promise.all([
+    readClientConfig(item.client_id, rt),
     readCatalog(rt),
     readExtractors(rt),
-    readState(rt, sourcesStateKey(clientId), SourcesStateSchema, { sources: {} }),
-    readState(rt, seenLedgerKey(clientId), SeenLedgerSchema, { seen: {} }),
+    readData(rt, [stateKey, ledgerKey, dailyItemsKey(item.client_id, item.window_end)]),
   ]);
-  return { config, catalog, extractors, sourcesState, ledger };
+  return {
+    config,
+    catalog,
+    extractors,
+    sourcesState: parseState(rt, stateKey, stored.get(stateKey) ?? null, SourcesStateSchema, { sources: {} }),
+    ledger: parseState(rt, ledgerKey, stored.get(ledgerKey) ?? null, SeenLedgerSchema, { seen: {} }),
+    stored,
+  };
 }

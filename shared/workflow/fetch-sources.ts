@@ -6,7 +6,8 @@ import type { Runtime } from "../lambda/runtime.ts";
 import { urlKey } from "../store/item-id.ts";
 import type { ClientInputs } from "./client-inputs.ts";
 import type { IngestItem } from "./execution-input.ts";
-import { ingestSource, misconfiguredResult } from "./ingest-source.ts";
+import { type Candidate, ingestSource, misconfiguredResult } from "./ingest-source.ts";
+import { periodWindow, windowVerdict } from "./item-filters.ts";
 import type { SourceCandidates } from "./select-items.ts";
 
 /**
@@ -30,6 +31,22 @@ export function canStartFetches(rt: Runtime): () => boolean {
   return () => remaining() > margin;
 }
 
+/**
+ * Article requests are spent on candidates that can become items: never delivered before, and undated
+ * (the article may date them) or inside the run's window.
+ */
+function wantedCandidates(item: IngestItem, inputs: ClientInputs): (c: Candidate) => boolean {
+  const window = periodWindow(
+    item.window_end,
+    item.period_days ?? inputs.config.pipeline.default_period_days,
+  );
+  return (c) => {
+    if (inputs.ledger.seen[urlKey(c.canonical)] !== undefined) return false;
+    const verdict = windowVerdict(c.published_at, window, "balanced");
+    return verdict === "in_window" || verdict === "undated_kept";
+  };
+}
+
 /** Every source the client names ends with one result, in the order the config names them. */
 export async function fetchSources(
   resolved: ResolvedSources,
@@ -50,7 +67,8 @@ async function fetchRunnable(
 ): Promise<SourceCandidates[]> {
   const fetcher = new Fetcher(rt.fetchPolicy, { canStart: canStartFetches(rt), now: rt.now });
   const limit = pLimit(MAX_SOURCES_IN_FLIGHT);
-  const isSeen = (canonical: string) => inputs.ledger.seen[urlKey(canonical)] !== undefined;
+  const isWanted = wantedCandidates(item, inputs);
+  const minWordCount = inputs.config.source_config.content_filters?.min_word_count;
   try {
     return await Promise.all(
       sources.map((source) =>
@@ -61,7 +79,8 @@ async function fetchRunnable(
             previous: inputs.sourcesState.sources[source.source_key],
             forceRefresh: item.force_refresh,
             now: rt.now,
-            isSeen,
+            isWanted,
+            minWordCount,
           }),
         })),
       ),

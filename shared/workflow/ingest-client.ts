@@ -28,7 +28,7 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
     }),
   };
   const started = rt.now().getTime();
-  const inputs = await readClientInputs(item.client_id, rt);
+  const inputs = await readClientInputs(item, rt);
   const resolved = resolveSources(
     clientConfigKey(item.client_id),
     inputs.config,
@@ -39,7 +39,7 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
   const now = rt.now();
   const selection = selectItems(results, item, inputs.config, inputs.ledger, now);
   const attempts = sourceAttempts(results, selection);
-  const delivery = await storeDelivery(item, selection, attempts, inputs.sourcesState, now, rt);
+  const delivery = await storeDelivery(item, selection, attempts, inputs, now, rt);
   const reports = sourceReports(results, delivery.state);
   const durationMs = rt.now().getTime() - started;
   const result = clientResult(item, inputs.config, selection, reports, delivery.added, durationMs);

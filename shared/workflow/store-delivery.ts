@@ -10,6 +10,7 @@ import {
   type SourcesState,
   SourcesStateSchema,
 } from "../store/source-state.ts";
+import type { ClientInputs } from "./client-inputs.ts";
 import type { IngestItem } from "./execution-input.ts";
 import type { Selection, SourceCandidates } from "./select-items.ts";
 
@@ -61,13 +62,21 @@ function applyAttempts(attempts: Map<string, SourceAttempt>): (current: SourcesS
   };
 }
 
-async function mergeItems(item: IngestItem, items: Item[], rt: Runtime): Promise<number> {
+async function mergeItems(
+  item: IngestItem,
+  items: Item[],
+  inputs: ClientInputs,
+  rt: Runtime,
+): Promise<number> {
   const key = dailyItemsKey(item.client_id, item.window_end);
   let added = 0;
-  await rt.store.updateJson(rt.dataBucket, key, parseStoredItems(key), (existing) => {
+  const merge = (existing: Item[]) => {
     const merged = mergeDailyItems(existing, items);
     added = merged.added;
     return merged.items;
+  };
+  await rt.store.updateJson(rt.dataBucket, key, parseStoredItems(key), merge, {
+    known: inputs.stored.get(key),
   });
   return added;
 }
@@ -81,27 +90,31 @@ export async function storeDelivery(
   item: IngestItem,
   selection: Selection,
   attempts: Map<string, SourceAttempt>,
-  stateAtStart: SourcesState,
+  inputs: ClientInputs,
   now: Date,
   rt: Runtime,
 ): Promise<Delivery> {
   const apply = applyAttempts(attempts);
-  if (item.dry_run) return { added: selection.items.length, state: apply(stateAtStart) };
+  if (item.dry_run) return { added: selection.items.length, state: apply(inputs.sourcesState) };
   let added = 0;
   if (selection.items.length > 0) {
-    added = await mergeItems(item, selection.items, rt);
+    added = await mergeItems(item, selection.items, inputs, rt);
+    const ledgerKey = seenLedgerKey(item.client_id);
     await rt.store.updateJson(
       rt.dataBucket,
-      seenLedgerKey(item.client_id),
+      ledgerKey,
       stateOrEmpty(SeenLedgerSchema, { seen: {} }),
       (current) => recordSeen(current, selection.urlKeys, now),
+      { known: inputs.stored.get(ledgerKey) },
     );
   }
+  const stateKey = sourcesStateKey(item.client_id);
   const state = await rt.store.updateJson(
     rt.dataBucket,
-    sourcesStateKey(item.client_id),
+    stateKey,
     stateOrEmpty(SourcesStateSchema, { sources: {} }),
     apply,
+    { known: inputs.stored.get(stateKey) },
   );
   return { added, state };
 }

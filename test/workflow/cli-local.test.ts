@@ -90,15 +90,16 @@ describe("vectora run progress", () => {
 });
 
 describe("vectora history (local)", () => {
-  it("reports each client of the latest local run, and the run totals", async () => {
+  it("reports each client of the latest local run, and the run totals, failed clients' sources included", async () => {
     await run({ scheduled_time: WINDOW_END });
     const r = await cli(["history", "latest", "--data", fixtures.ws.dataDir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^good\s+succeeded\s+\d+\.\d s\s+0\s+1\s+0\s+0\s+2$/m);
     expect(r.stdout).toMatch(
-      /^down\s+failed\s+\d+\.\d s\s+0\s+-\s+-\s+-\s+-\s+AllSourcesFailed\s+.*gone_feed: http_4xx/m,
+      /^down\s+failed\s+\d+\.\d s\s+0\s+0\s+0\s+1\s+-\s+AllSourcesFailed\s+.*gone_feed: http_4xx/m,
     );
     expect(r.stdout).toContain("1/2 clients succeeded, 1 failed, 0 skipped (inactive), 2 new items");
+    expect(r.stdout).toContain("sources ok 1, not modified 0, failed 1");
   });
 
   it("finds a run by execution name and by run id, with the same report as latest", async () => {

@@ -60,7 +60,9 @@ describe("merging writes that race another writer", () => {
   it("gives up with WriteConflict after its attempts rather than overwriting", async () => {
     racesLeft = 10;
     await expect(
-      storeViaProxy().updateJson(LOCAL_DATA_BUCKET, "race.json", asList, (l) => [...l, "late"], 3),
+      storeViaProxy().updateJson(LOCAL_DATA_BUCKET, "race.json", asList, (l) => [...l, "late"], {
+        attempts: 3,
+      }),
     ).rejects.toThrow(WriteConflictError);
     const stored = await new S3Store(s3.client).getJson(LOCAL_DATA_BUCKET, "race.json");
     expect(stored?.value).not.toContain("late");
