@@ -87,7 +87,6 @@ function toSelectors(extractor: Extractor, dateFormats: string[]): HtmlSelectors
     ...(s.description ? { summary: s.description } : {}),
     alternatives: true,
     ...(dateFormats.length > 0 ? { date_formats: dateFormats } : {}),
-    ...(extractor.base_url ? { base_url: extractor.base_url } : {}),
   };
 }
 
@@ -102,6 +101,8 @@ function emptyReading(): ExtractorsReading {
 /**
  * An entry that does not validate fails its source alone; `ssl_verify: false` is refused with a warning
  * (certificates are always verified); `fallback_selectors` are served by generic listing extraction.
+ * `base_url` is accepted but not needed: links resolve against the page's own URL, as in a browser, which
+ * a bare domain as base would get wrong for relative links ("news_view.php?idx=1" under /eng/pr/).
  */
 export function parseHtmlExtractors(file: string, text: string): ExtractorsReading {
   const reading = emptyReading();

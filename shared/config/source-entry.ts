@@ -14,7 +14,7 @@ export const DateSelectorSchema = z.object({
 /**
  * CSS selectors for a press-release list page; link/title/date/summary are relative to each item. The
  * fields after `summary` come from html_extractors.yaml: a container that scopes the items, alternatives
- * tried in order, more date formats, a base URL for relative links and a cap on items per run.
+ * tried in order, and more date formats.
  */
 export const HtmlSelectorsSchema = z.object({
   item: z.string().min(1),
@@ -26,7 +26,6 @@ export const HtmlSelectorsSchema = z.object({
   /** Each selector is a list of comma-separated alternatives, the first that matches wins (seed semantics). */
   alternatives: z.boolean().optional(),
   date_formats: z.array(z.string().min(1)).optional(),
-  base_url: HttpUrlSchema.optional(),
 });
 export type HtmlSelectors = z.infer<typeof HtmlSelectorsSchema>;
 

@@ -85,6 +85,8 @@ export interface FetcherOptions {
   canStart?: () => boolean;
   /** The clock a Retry-After date is measured against. */
   now?: () => Date;
+  /** How a backoff waits; tests record the delays instead of spending them. */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 function header(value: string | string[] | undefined): string | null {
@@ -164,10 +166,12 @@ export class Fetcher {
 
   readonly #canStart: () => boolean;
   readonly #now: () => Date;
+  readonly #sleep: (ms: number) => Promise<unknown>;
 
   constructor(policy: Partial<FetchPolicy> = {}, options: FetcherOptions = {}) {
     this.#canStart = options.canStart ?? (() => true);
     this.#now = options.now ?? (() => new Date());
+    this.#sleep = options.sleep ?? sleep;
     this.policy = {
       ...DEFAULT_FETCH_POLICY,
       ...policy,
@@ -200,7 +204,7 @@ export class Fetcher {
           : null;
         if (delay === null) throw error;
         // The host slot is released between attempts: a backoff sleep must not hold back other sources.
-        await sleep(delay);
+        await this.#sleep(delay);
       }
     }
   }

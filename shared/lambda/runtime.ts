@@ -32,6 +32,8 @@ const LambdaEnvSchema = z.object({
   DATA_BUCKET: z.string().min(3),
   VECTORA_ENV: z.string().min(1).default("dev"),
   VECTORA_CLIENT_LIST: z.enum(["state", "s3"]).default("state"),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default("vectora-ingest"),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default("VectoraIngest"),
 });
 
 /**
@@ -45,15 +47,20 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv = process.env): Runtime {
     throw new Error(`Lambda environment is incomplete: ${missing}`);
   }
   // X-Ray is on for the functions; the tracer adds a subsegment per S3 call, so a slow client shows where.
-  const tracer = new Tracer({ serviceName: "vectora-ingest" });
+  const tracer = new Tracer({ serviceName: parsed.data.POWERTOOLS_SERVICE_NAME });
   return {
     store: new S3Store(tracer.captureAWSv3Client(new S3Client({}))),
     configBucket: parsed.data.CONFIG_BUCKET,
     dataBucket: parsed.data.DATA_BUCKET,
     fetchPolicy: { allowPrivateNetwork: false },
     clientList: parsed.data.VECTORA_CLIENT_LIST,
-    logger: new Logger(),
-    metrics: new Metrics({ defaultDimensions: { environment: parsed.data.VECTORA_ENV } }),
+    // Named from the environment this function read, not from process.env behind its back.
+    logger: new Logger({ serviceName: parsed.data.POWERTOOLS_SERVICE_NAME }),
+    metrics: new Metrics({
+      namespace: parsed.data.POWERTOOLS_METRICS_NAMESPACE,
+      serviceName: parsed.data.POWERTOOLS_SERVICE_NAME,
+      defaultDimensions: { environment: parsed.data.VECTORA_ENV },
+    }),
     now: () => new Date(),
   };
 }

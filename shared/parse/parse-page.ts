@@ -62,13 +62,14 @@ function resolveLink(href: string | undefined, base: string): string | null {
   }
 }
 
-function pageBase($: cheerio.CheerioAPI, pageUrl: string, declared: string | undefined): string {
+/** Links resolve as a browser resolves them: against `<base href>`, else the page's own URL. */
+function pageBase($: cheerio.CheerioAPI, pageUrl: string): string {
   const href = $("base[href]").first().attr("href");
-  if (!href) return declared ?? pageUrl;
+  if (!href) return pageUrl;
   try {
     return new URL(href, pageUrl).toString();
   } catch {
-    return declared ?? pageUrl;
+    return pageUrl;
   }
 }
 
@@ -156,7 +157,7 @@ export function parsePage(
   const opts: PageOptions = { pageUrl, ...options };
   const $ = cheerio.load(html);
   $("script, style, noscript, template").remove();
-  const base = pageBase($, pageUrl, selectors.base_url);
+  const base = pageBase($, pageUrl);
   const items = itemNodes($, selectors, pageUrl);
   if (items.length === 0) throw new SelectorBrokenError(pageUrl, selectors.item);
   const entries: PageEntry[] = [];

@@ -46,7 +46,7 @@ describe("html_extractors.yaml", () => {
     "  fallback_selectors: { item: article }",
   ].join("\n");
 
-  it("maps the seed's selectors, date formats, base URL and caps onto the catalog's html block", () => {
+  it("maps the seed's selectors, date formats and caps onto the catalog's html block", () => {
     const { extractors, errors } = parseHtmlExtractors(FILE, text);
     expect(errors).toEqual([]);
     expect(extractors.defaultMaxItems).toBe(15);
@@ -60,7 +60,6 @@ describe("html_extractors.yaml", () => {
         summary: "td.content",
         alternatives: true,
         date_formats: ["YYYY.M.D", "YYYY-M-D"],
-        base_url: "https://www.peptron.co.kr",
       },
       max_items: 20,
     });

@@ -121,10 +121,9 @@ describe("parsePage with the seed's extractor selectors", () => {
     date: { selector: "td.date, td[class*='date'], .date, time" },
     alternatives: true,
     date_formats: ["YYYY.M.D"],
-    base_url: "https://www.peptron.example/eng/pr/",
   };
 
-  it("scopes items to the first container, tries alternatives in order and resolves against base_url", () => {
+  it("scopes items to the first container, tries alternatives in order and resolves links against the page", () => {
     const entries = parsePage(BOARD, "https://www.peptron.example/eng/pr/news.php", selectors);
     expect(entries.map((e) => [e.title, e.link, e.published?.slice(0, 10), e.dateSource])).toEqual([
       [

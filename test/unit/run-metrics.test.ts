@@ -1,5 +1,6 @@
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import { describe, expect, it } from "vitest";
+import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from "../../infra/lambda-defaults.ts";
+import { runtimeFromEnv } from "../../shared/lambda/runtime.ts";
 import { summarise } from "../../shared/workflow/aggregate-stats.ts";
 import { addRunMetrics } from "../../shared/workflow/run-metrics.ts";
 
@@ -33,21 +34,25 @@ describe("run metrics", () => {
       },
       null,
     );
-    const metrics = new Metrics({
-      namespace: "VectoraIngest",
-      serviceName: "vectora-ingest",
-      defaultDimensions: { environment: "prod" },
+    // The Lambda's Metrics as the deployed function builds them, from the variables the stack sets.
+    const { metrics } = runtimeFromEnv({
+      CONFIG_BUCKET: "config-bucket",
+      DATA_BUCKET: "data-bucket",
+      VECTORA_ENV: "prod",
+      POWERTOOLS_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
+    if (!metrics) throw new Error("the Lambda runtime has no metrics");
     addRunMetrics(metrics, summary);
     const emf = metrics.serializeMetrics() as Record<string, unknown> & {
       _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
     };
-    expect(emf._aws.CloudWatchMetrics[0]?.Namespace).toBe("VectoraIngest");
+    expect(emf._aws.CloudWatchMetrics[0]?.Namespace).toBe(METRICS_NAMESPACE);
     expect(emf._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(
       expect.arrayContaining(["service", "environment"]),
     );
     expect(emf).toMatchObject({
-      service: "vectora-ingest",
+      service: POWERTOOLS_SERVICE_NAME,
       environment: "prod",
       ClientsFailed: 1,
       ClientsSucceeded: 1,

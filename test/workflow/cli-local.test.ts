@@ -264,6 +264,6 @@ describe("vectora demo --data", () => {
     expect((await cli(["demo", "--data", demo])).code).toBe(0);
     const second = await cli(["demo", "--data", demo, "--json"]);
     expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout)).toMatchObject({ status: "succeeded", totals: { items_new: 21 } });
+    expect(JSON.parse(second.stdout)).toMatchObject({ status: "succeeded", totals: { items_new: 35 } });
   });
 });
