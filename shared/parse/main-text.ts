@@ -71,6 +71,12 @@ interface DomDocument {
 export function mainText(html: string, url: string, opts: MainTextOptions = {}): string | null {
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
   if (!(maxLength >= 1)) throw new RangeError(`maxLength must be at least 1, got ${maxLength}`);
+  const text = cleanedText(html, url) ?? libraryFallback(html, url);
+  return text === null ? null : cutAtWordBoundary(text, maxLength);
+}
+
+/** Readability after our clean-up; null when the clean-up leaves no article. */
+function cleanedText(html: string, url: string): string | null {
   const document = parseDocument(html, url);
   if (document.body) flattenDeepNesting(document.body);
   removeBoilerplate(document);
@@ -78,7 +84,21 @@ export function mainText(html: string, url: string, opts: MainTextOptions = {}):
   const content = readArticle(document);
   if (!content) return null;
   const blocks = new BlockCollector().collect(content).filter(isArticleBlock);
-  return hasArticleBody(blocks) ? cutAtWordBoundary(joinBlocks(blocks), maxLength) : null;
+  return hasArticleBody(blocks) ? joinBlocks(blocks) : null;
+}
+
+/**
+ * The clean-up can take too much on a template it was not measured on (a page built of elements whose
+ * names read as furniture): when it leaves nothing but the untouched page reads as an article, the
+ * library's own result serves, so the clean-up never does worse than the library alone.
+ */
+function libraryFallback(html: string, url: string): string | null {
+  const document = parseDocument(html, url);
+  if (!isProbablyReaderable(document, { minScore: READERABLE_MIN_SCORE })) return null;
+  const content = readArticle(document);
+  if (!content) return null;
+  const blocks = new BlockCollector().collect(content).filter(isArticleBlock);
+  return hasArticleBody(blocks) ? joinBlocks(blocks) : null;
 }
 
 /** The extractor's result as text with no clean-up of ours: the evaluation compares mainText against it. */
