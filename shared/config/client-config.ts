@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ClientConfigInvalidError } from "../errors/workflow-errors.ts";
 import { CONFIG_PREFIXES } from "../store/keys.ts";
 import { formatProblem, type ValidationProblem, zodProblems } from "./validation.ts";

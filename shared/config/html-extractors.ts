@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { HtmlSelectors } from "./source-entry.ts";
 import { strptimeToTokens } from "./strptime.ts";
 import type { ValidationProblem } from "./validation.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CatalogInvalidError } from "../errors/workflow-errors.ts";
 import { type Source, SourceSchema, withoutEmptyStrings } from "./source-entry.ts";
 import { type ValidationProblem, zodProblems } from "./validation.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 const HttpUrlSchema = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 

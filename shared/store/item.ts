@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 export const DateSourceSchema = z.enum(["feed", "page_selector", "page_meta", "content_text", "url", "none"]);
 

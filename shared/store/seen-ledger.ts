@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Ids older than this are forgotten: feeds do not resurface articles after a year, and the ledger stays small. */
 export const SEEN_RETENTION_DAYS = 400;

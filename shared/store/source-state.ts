@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SOURCE_ERROR_CLASSES, type SourceErrorClass } from "../errors/source-errors.ts";
 
 /** A source that failed this many runs in a row is flagged in the run summary. */

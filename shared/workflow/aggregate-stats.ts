@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { z } from "zod";
+import * as z from "zod";
 import type { Runtime } from "../lambda/runtime.ts";
 import { clientReportsPrefix, runSummaryKey } from "../store/keys.ts";
 import { FAILING_STREAK } from "../store/source-state.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ClientIdSchema } from "../config/client-config.ts";
 import { formatProblem, zodProblems } from "../config/validation.ts";
 import { InvalidInputError } from "../errors/workflow-errors.ts";

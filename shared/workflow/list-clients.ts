@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { z } from "zod";
+import * as z from "zod";
 import { clientIdFromKey, parseClientConfig } from "../config/client-config.ts";
 import type { Runtime } from "../lambda/runtime.ts";
 import { CONFIG_PREFIXES, clientListKey } from "../store/keys.ts";

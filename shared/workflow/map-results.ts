@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { StoreUnavailableError } from "../errors/store-errors.ts";
 import type { S3Store } from "../store/s3-store.ts";
 

@@ -1,5 +1,8 @@
-import { readdir } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
 import { BUNDLING, PROJECT_ROOT } from "../../infra/lambda-defaults.ts";
 
@@ -8,6 +11,8 @@ export const PARSER_LIBRARIES = ["rss-parser", "cheerio", "xml2js", "htmlparser2
 
 export interface BundleSize {
   lambda: string;
+  /** Median time to import the bundle in a fresh Node process (its module-level code included). */
+  loadMs: number;
   /** The minified index.mjs, source map not counted. */
   bytes: number;
   sourceMapBytes: number;
@@ -59,6 +64,7 @@ export async function bundleSize(lambda: string): Promise<BundleSize> {
     sourcesContent: bundling.sourcesContent,
     banner: bundling.banner ? { js: bundling.banner } : undefined,
     external: bundling.externalModules,
+    alias: aliases(bundling.esbuildArgs),
     logLevel: "silent",
   });
   const js = result.outputFiles.find((f) => f.path.endsWith(".mjs") || f.path.endsWith(".js"));
@@ -76,11 +82,57 @@ export async function bundleSize(lambda: string): Promise<BundleSize> {
     .slice(0, 5);
   return {
     lambda,
+    loadMs: await medianLoadMs(js.contents, lambda),
     bytes: js.contents.byteLength,
     sourceMapBytes: map?.contents.byteLength ?? 0,
     parserLibraries,
     heaviestPackages,
   };
+}
+
+const run = promisify(execFile);
+
+/** The `--alias:NAME` arguments CDK passes to esbuild, as the API's `alias` option. */
+function aliases(args: Record<string, string | boolean | string[]> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [flag, value] of Object.entries(args ?? {})) {
+    if (flag.startsWith("--alias:") && typeof value === "string") out[flag.slice("--alias:".length)] = value;
+  }
+  return out;
+}
+const LOAD_REPETITIONS = 10;
+
+/**
+ * What a cold start pays for the code: the bundle imported in a fresh Node process, from a folder with no
+ * node_modules above it, with the variables the stack sets (the module reads them at load). Median of 10.
+ */
+async function medianLoadMs(code: Uint8Array, lambda: string): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), `vectora-load-${lambda}-`));
+  try {
+    const file = join(dir, "index.mjs");
+    await writeFile(file, code);
+    // The runtime provides the AWS SDK: the project's copy stands in for it.
+    await symlink(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"));
+    const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+    const env = {
+      PATH: process.env.PATH ?? "",
+      AWS_REGION: "eu-west-3",
+      CONFIG_BUCKET: "config-bucket",
+      DATA_BUCKET: "data-bucket",
+    };
+    const times: number[] = [];
+    for (let i = 0; i < LOAD_REPETITIONS; i++) {
+      const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: dir,
+        env,
+      });
+      times.push(Number(stdout));
+    }
+    times.sort((a, b) => a - b);
+    return ((times[4] ?? 0) + (times[5] ?? 0)) / 2;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function bundleSizes(): Promise<BundleSize[]> {
