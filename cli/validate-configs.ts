@@ -4,12 +4,13 @@ import { basename, dirname, join } from "node:path";
 import { load } from "cheerio/slim";
 import { type ClientConfig, clientIdFromKey, parseClientConfig } from "../shared/config/client-config.ts";
 import { parseHtmlExtractors } from "../shared/config/html-extractors.ts";
+import { parseProfileConfig, sourceProfileProblems } from "../shared/config/ingestion-profiles.ts";
 import { referenceProblems } from "../shared/config/resolve-sources.ts";
 import { CATALOG_KEY, parseSourceCatalog, type SourceCatalog } from "../shared/config/source-catalog.ts";
 import type { HtmlSelectors } from "../shared/config/source-entry.ts";
 import type { ValidationProblem } from "../shared/config/validation.ts";
 import { datePatternProblem } from "../shared/parse/date-patterns.ts";
-import { HTML_EXTRACTORS_KEY } from "../shared/store/keys.ts";
+import { HTML_EXTRACTORS_KEY, INGESTION_PROFILES_KEY, SCOPES_PREFIX } from "../shared/store/keys.ts";
 import { compileExcludePatterns } from "../shared/workflow/item-filters.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -196,7 +197,7 @@ export async function validateConfigPaths(paths: readonly string[]): Promise<Val
     if (catalog) catalogs.set(file, catalog);
   }
   for (const file of targets.clients) await checkClient(file, targets, catalogs, report);
-  report.files = [...targets.catalogs, ...targets.extractors, ...targets.clients];
+  report.files = [...targets.catalogs, ...targets.extractors, ...report.files, ...targets.clients];
   return report;
 }
 
@@ -211,7 +212,47 @@ async function checkCatalog(file: string, report: ValidationReport): Promise<Sou
   const extractorsFile = join(dirname(file), HTML_EXTRACTORS_NAME);
   if (await exists(extractorsFile))
     checkExtractors(extractorsFile, await readFile(extractorsFile, "utf8"), result.catalog, report);
+  await checkProfiles(file, result.catalog, report);
   return result.catalog;
+}
+
+async function readScopeFiles(scopesDir: string): Promise<{ file: string; text: string }[]> {
+  const names = (await readdir(scopesDir).catch(() => [] as string[]))
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort();
+  return Promise.all(
+    names.map(async (name) => ({
+      file: join(scopesDir, name),
+      text: await readFile(join(scopesDir, name), "utf8"),
+    })),
+  );
+}
+
+/**
+ * The keyword profiles beside the catalog (canonical/ingestion, canonical/scopes), when there are any: a
+ * wrong mode, group or scope name is an error; a source naming a profile that exists but cannot apply runs
+ * unfiltered, a warning.
+ */
+async function checkProfiles(
+  catalogFile: string,
+  catalog: SourceCatalog,
+  report: ValidationReport,
+): Promise<void> {
+  const root = dirname(dirname(dirname(catalogFile)));
+  const profilesFile = join(root, ...INGESTION_PROFILES_KEY.split("/"));
+  const scopes = await readScopeFiles(join(root, ...SCOPES_PREFIX.split("/")));
+  const profiles = (await exists(profilesFile))
+    ? { file: profilesFile, text: await readFile(profilesFile, "utf8") }
+    : undefined;
+  if (!profiles && scopes.length === 0) return;
+  report.files.push(...(profiles ? [profilesFile] : []), ...scopes.map((f) => f.file));
+  const parsed = parseProfileConfig({ profiles, scopes });
+  report.problems.push(...parsed.problems);
+  report.warnings.push(...parsed.warnings);
+  for (const problem of sourceProfileProblems(catalogFile, catalog.sources, parsed.config)) {
+    if (problem.message.startsWith("unknown ingestion profile")) report.problems.push(problem);
+    else report.warnings.push(problem);
+  }
 }
 
 function checkExtractors(file: string, text: string, catalog: SourceCatalog, report: ValidationReport): void {

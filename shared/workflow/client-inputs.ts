@@ -1,14 +1,19 @@
 import type { z } from "zod";
 import { type ClientConfig, loadClientConfig } from "../config/client-config.ts";
 import { type HtmlExtractors, parseHtmlExtractors } from "../config/html-extractors.ts";
+import { loadProfileFiles, parseProfileConfig } from "../config/ingestion-profiles.ts";
 import { loadSourceCatalog, type SourceCatalog } from "../config/source-catalog.ts";
+import { formatProblem } from "../config/validation.ts";
 import { CatalogInvalidError, ClientNotFoundError } from "../errors/workflow-errors.ts";
+import { type CompiledProfiles, compileProfiles } from "../filter/profile-filter.ts";
 import type { Runtime } from "../lambda/runtime.ts";
 import {
   CATALOG_KEY,
   clientConfigKey,
   dailyItemsKey,
   HTML_EXTRACTORS_KEY,
+  INGESTION_PROFILES_KEY,
+  SCOPES_PREFIX,
   seenLedgerKey,
   sourcesStateKey,
 } from "../store/keys.ts";
@@ -24,6 +29,8 @@ export interface ClientInputs {
   extractors: HtmlExtractors;
   sourcesState: SourcesState;
   ledger: SeenLedger;
+  /** The keyword profiles of canonical/ingestion and canonical/scopes, compiled once; null without them. */
+  profiles: CompiledProfiles | null;
   /**
    * The data objects the run will update, as read now (null when absent): the writes start from them
    * instead of reading each again, one after the other, at the end.
@@ -84,6 +91,29 @@ function parseState<T>(
   }
 }
 
+/**
+ * Optional: a bucket without ingestion_profiles.yaml has no profile filter. Problems in the files leave the
+ * profiles they touch out (validate names them); the others still apply.
+ */
+async function readProfiles(rt: Runtime): Promise<CompiledProfiles | null> {
+  const [profiles, scopeKeys] = await Promise.all([
+    rt.store.getText(rt.configBucket, INGESTION_PROFILES_KEY),
+    rt.store.listKeys(rt.configBucket, SCOPES_PREFIX),
+  ]);
+  if (!profiles) return null;
+  const texts = new Map([[INGESTION_PROFILES_KEY, profiles.text]]);
+  const files = await loadProfileFiles([INGESTION_PROFILES_KEY, ...scopeKeys], async (key) => {
+    return texts.get(key) ?? (await rt.store.getText(rt.configBucket, key))?.text ?? "";
+  });
+  const parsed = parseProfileConfig(files);
+  if (parsed.problems.length > 0) {
+    rt.logger.warn("ingestion profiles have problems; the profiles concerned are not applied", {
+      problems: parsed.problems.slice(0, 20).map(formatProblem),
+    });
+  }
+  return compileProfiles(parsed.config);
+}
+
 async function readData(rt: Runtime, keys: readonly string[]): Promise<Map<string, StoredText | null>> {
   const texts = await Promise.all(keys.map((key) => rt.store.getText(rt.dataBucket, key)));
   return new Map(keys.map((key, i) => [key, texts[i] ?? null]));
@@ -93,16 +123,18 @@ async function readData(rt: Runtime, keys: readonly string[]): Promise<Map<strin
 export async function readClientInputs(item: IngestItem, rt: Runtime): Promise<ClientInputs> {
   const stateKey = sourcesStateKey(item.client_id);
   const ledgerKey = seenLedgerKey(item.client_id);
-  const [config, catalog, extractors, stored] = await Promise.all([
+  const [config, catalog, extractors, profiles, stored] = await Promise.all([
     readClientConfig(item.client_id, rt),
     readCatalog(rt),
     readExtractors(rt),
+    readProfiles(rt),
     readData(rt, [stateKey, ledgerKey, dailyItemsKey(item.client_id, item.window_end)]),
   ]);
   return {
     config,
     catalog,
     extractors,
+    profiles,
     sourcesState: parseState(rt, stateKey, stored.get(stateKey) ?? null, SourcesStateSchema, { sources: {} }),
     ledger: parseState(rt, ledgerKey, stored.get(ledgerKey) ?? null, SeenLedgerSchema, { seen: {} }),
     stored,

@@ -36,12 +36,18 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
-/** Each source's report, with its health as stored after this run. */
-export function sourceReports(results: readonly SourceCandidates[], state: SourcesState): SourceReport[] {
+/** Each source's report, with its health as stored after this run and what became of its candidates. */
+export function sourceReports(
+  results: readonly SourceCandidates[],
+  state: SourcesState,
+  selection: Selection,
+): SourceReport[] {
   return results.map(({ source, run }) => {
     const stored = state.sources[source.source_key];
+    const retention = selection.retention.get(source.source_key);
     return {
       ...run.report,
+      ...(retention ? { kept: retention.kept, dropped: retention.dropped } : {}),
       consecutive_failures: stored?.consecutive_failures ?? 0,
       last_success_at: stored?.last_success_at ?? null,
       last_error_class: stored?.last_error_class ?? null,
@@ -98,6 +104,7 @@ export async function writeClientReport(
     result,
     window: periodWindow(item.window_end, item.period_days ?? config.pipeline.default_period_days),
     dropped: selection.dropped,
+    dropped_items: selection.droppedItems,
     sources: reports,
     skipped_sources: resolved.skipped,
     items_key: dailyItemsKey(item.client_id, item.window_end),

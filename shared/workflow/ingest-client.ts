@@ -37,10 +37,10 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
   );
   const results = await fetchSources(resolved, item, inputs, rt);
   const now = rt.now();
-  const selection = selectItems(results, item, inputs.config, inputs.ledger, now);
+  const selection = selectItems(results, item, inputs.config, inputs.ledger, now, inputs.profiles);
   const attempts = sourceAttempts(results, selection);
   const delivery = await storeDelivery(item, selection, attempts, inputs, now, rt);
-  const reports = sourceReports(results, delivery.state);
+  const reports = sourceReports(results, delivery.state, selection);
   const durationMs = rt.now().getTime() - started;
   const result = clientResult(item, inputs.config, selection, reports, delivery.added, durationMs);
   await writeClientReport(item, inputs.config, resolved, selection, reports, result, rt);

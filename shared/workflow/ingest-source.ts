@@ -35,6 +35,9 @@ export interface SourceReport {
   articles_dated?: number;
   articles_with_text?: number;
   notes?: string[];
+  /** Candidates that became items, and the others counted by the rule that dropped them. */
+  kept?: number;
+  dropped?: Record<string, number>;
   error: string | null;
   consecutive_failures: number;
   last_success_at: string | null;
