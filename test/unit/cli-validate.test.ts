@@ -45,7 +45,7 @@ afterEach(async () => {
 describe("vectora validate", () => {
   it("accepts the example configs when given no argument", async () => {
     const r = await cli(["validate"]);
-    expect(r.out).toEqual(["6 files OK"]);
+    expect(r.out).toEqual(["13 files OK"]);
     expect(r.code).toBe(0);
   });
 
