@@ -107,21 +107,16 @@ export function rerunInput(run: Run, clientIds: string[]): ExecutionInput {
   };
 }
 
-/**
- * The run's summary. `health` (from the branches' detail files) also covers clients whose every source
- * failed, which return no result of their own; without it (a dry run writes no details) the repeatedly
- * failing sources come from the succeeded clients' results.
- */
-export function summarise(
+type ClientSuccess = z.infer<typeof ClientSuccessSchema>;
+
+/** Totals over the branches' results, failed clients' sources (from their detail files) included. */
+function runTotals(
   event: AggregateEvent,
-  summaryKeyOrNull: string | null,
-  health: readonly SourceHealth[] | null = null,
-): RunSummary {
-  const succeeded = event.results.filter(
-    (r): r is z.infer<typeof ClientSuccessSchema> => r.status === "succeeded",
-  );
-  const failed = event.results.filter((r): r is ClientFailure => r.status === "failed");
-  const sum = (pick: (r: (typeof succeeded)[number]) => number) => succeeded.reduce((n, r) => n + pick(r), 0);
+  succeeded: readonly ClientSuccess[],
+  failed: readonly ClientFailure[],
+  failedCounts: Map<string, SourceCounts>,
+): RunTotals {
+  const sum = (pick: (r: ClientSuccess) => number) => succeeded.reduce((n, r) => n + pick(r), 0);
   const totals: RunTotals = {
     clients: event.results.length,
     clients_succeeded: succeeded.length,
@@ -135,15 +130,6 @@ export function summarise(
     sources_failed: sum((r) => r.sources_failed),
     sources_failing_repeatedly: 0,
   };
-  const failing = health
-    ? health
-        .filter((h) => h.consecutive_failures >= FAILING_STREAK)
-        .map((h) => ({ client_id: h.client_id, source_key: h.source_key }))
-    : succeeded.flatMap((r) =>
-        r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })),
-      );
-  totals.sources_failing_repeatedly = failing.length;
-  const failedCounts = countsByClient(health ?? []);
   for (const f of failed) {
     const c = failedCounts.get(f.client_id);
     if (!c) continue;
@@ -152,6 +138,47 @@ export function summarise(
     totals.sources_empty += c.empty;
     totals.sources_failed += c.failed;
   }
+  return totals;
+}
+
+/** From the detail files when there are any (they cover failed clients too), else from the results. */
+function failingSources(succeeded: readonly ClientSuccess[], health: readonly SourceHealth[] | null) {
+  if (health) {
+    return health
+      .filter((h) => h.consecutive_failures >= FAILING_STREAK)
+      .map((h) => ({ client_id: h.client_id, source_key: h.source_key }));
+  }
+  return succeeded.flatMap((r) =>
+    r.failing_sources.map((source_key) => ({ client_id: r.client_id, source_key })),
+  );
+}
+
+function listedFailure(f: ClientFailure, failedCounts: Map<string, SourceCounts>) {
+  const sources = failedCounts.get(f.client_id);
+  return {
+    client_id: f.client_id,
+    error: f.error,
+    cause: shortCause(f.cause),
+    ...(sources ? { sources } : {}),
+  };
+}
+
+/**
+ * The run's summary. `health` (from the branches' detail files) also covers clients whose every source
+ * failed, which return no result of their own; without it (a dry run writes no details) the repeatedly
+ * failing sources come from the succeeded clients' results.
+ */
+export function summarise(
+  event: AggregateEvent,
+  summaryKeyOrNull: string | null,
+  health: readonly SourceHealth[] | null = null,
+): RunSummary {
+  const succeeded = event.results.filter((r): r is ClientSuccess => r.status === "succeeded");
+  const failed = event.results.filter((r): r is ClientFailure => r.status === "failed");
+  const failedCounts = countsByClient(health ?? []);
+  const totals = runTotals(event, succeeded, failed, failedCounts);
+  const failing = failingSources(succeeded, health);
+  totals.sources_failing_repeatedly = failing.length;
   const allFailed = failed.length > 0 && failed.length === event.results.length;
   return {
     run_id: event.run.run_id,
@@ -160,15 +187,7 @@ export function summarise(
     window_end: event.run.window_end,
     dry_run: event.run.options.dry_run,
     totals,
-    failed: failed.slice(0, MAX_LISTED_FAILURES).map((f) => {
-      const sources = failedCounts.get(f.client_id);
-      return {
-        client_id: f.client_id,
-        error: f.error,
-        cause: shortCause(f.cause),
-        ...(sources ? { sources } : {}),
-      };
-    }),
+    failed: failed.slice(0, MAX_LISTED_FAILURES).map((f) => listedFailure(f, failedCounts)),
     failed_unlisted: Math.max(0, failed.length - MAX_LISTED_FAILURES),
     rerun_input:
       failed.length > 0
@@ -277,15 +296,7 @@ export async function aggregateStats(input: AggregateEvent, runtime: Runtime): P
       run: event.run,
       failed: event.results
         .filter((r): r is ClientFailure => r.status === "failed")
-        .map((f) => {
-          const sources = failedCounts.get(f.client_id);
-          return {
-            client_id: f.client_id,
-            error: f.error,
-            cause: shortCause(f.cause),
-            ...(sources ? { sources } : {}),
-          };
-        }),
+        .map((f) => listedFailure(f, failedCounts)),
       failed_unlisted: 0,
       clients: event.results,
       skipped: event.skipped,

@@ -39,8 +39,21 @@ const CONFIG_READ_CONCURRENCY = 16;
  */
 export async function listClients(event: ListClientsEvent, rt: Runtime): Promise<ClientsToRun> {
   const input = parseExecutionInput(event.input);
+  const run = resolveRun(event, input);
+  const named = namedClients(input);
+  if (named) return deliver({ run, clients: named.map((client_id) => ({ client_id })), skipped: [] }, rt);
+  const { clients, skipped } = partition(await scanClients(rt));
+  rt.logger.info("clients resolved", {
+    run_id: run.run_id,
+    clients: clients.length,
+    skipped: skipped.length,
+  });
+  return deliver({ run, clients, skipped }, rt);
+}
+
+function resolveRun(event: ListClientsEvent, input: ExecutionInput): Run {
   const startedAt = new Date(event.execution_start_time);
-  const run: Run = {
+  return {
     run_id: makeRunId(startedAt, event.execution_name),
     started_at: startedAt.toISOString(),
     window_end: new Date(
@@ -49,16 +62,17 @@ export async function listClients(event: ListClientsEvent, rt: Runtime): Promise
     options: runOptions(input),
     ...(input.run_id ? { rerun_of: input.run_id } : {}),
   };
-  const named = namedClients(input);
-  if (named) return deliver({ run, clients: named.map((client_id) => ({ client_id })), skipped: [] }, rt);
+}
 
+/** Every client config: whether it runs (active, or not valid, so it fails visibly), in id order. */
+async function scanClients(rt: Runtime): Promise<{ clientId: string; run: boolean }[]> {
   const keys = await rt.store.listKeys(rt.configBucket, CONFIG_PREFIXES.clients);
   const candidates = keys
     .map((key) => ({ key, clientId: clientIdFromKey(key) }))
     .filter((c): c is { key: string; clientId: string } => c.clientId !== null)
     .sort((a, b) => a.clientId.localeCompare(b.clientId));
   const limit = pLimit(CONFIG_READ_CONCURRENCY);
-  const verdicts = await Promise.all(
+  return Promise.all(
     candidates.map(({ key, clientId }) =>
       limit(async () => {
         const stored = await rt.store.getText(rt.configBucket, key);
@@ -68,6 +82,9 @@ export async function listClients(event: ListClientsEvent, rt: Runtime): Promise
       }),
     ),
   );
+}
+
+function partition(verdicts: readonly { clientId: string; run: boolean }[]) {
   const seen = new Set<string>();
   const clients: { client_id: string }[] = [];
   const skipped: string[] = [];
@@ -77,12 +94,7 @@ export async function listClients(event: ListClientsEvent, rt: Runtime): Promise
     if (verdict.run) clients.push({ client_id: verdict.clientId });
     else skipped.push(verdict.clientId);
   }
-  rt.logger.info("clients resolved", {
-    run_id: run.run_id,
-    clients: clients.length,
-    skipped: skipped.length,
-  });
-  return deliver({ run, clients, skipped }, rt);
+  return { clients, skipped };
 }
 
 /**

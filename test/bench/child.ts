@@ -1,6 +1,7 @@
 import { bundleSizes } from "./bundle-size.ts";
 import { runIngestScenario } from "./ingest-scenario.ts";
-import { loadWellFormedFeeds, measureParseThroughput } from "./parse-throughput.ts";
+import { measureParseRatios } from "./parse-throughput.ts";
+import { measureProfileMatching } from "./profile-matching.ts";
 import type { ChildResult, ChildTask, ChildValue } from "./tasks.ts";
 
 /**
@@ -12,10 +13,9 @@ async function perform(task: ChildTask): Promise<ChildValue> {
     case "ingest":
       return { kind: "ingest", runs: await runIngestScenario(task.spec) };
     case "parse":
-      return {
-        kind: "parse",
-        throughput: await measureParseThroughput(await loadWellFormedFeeds(), task.targetBytes),
-      };
+      return { kind: "parse", ratios: await measureParseRatios(task.corpusDir) };
+    case "profiles":
+      return { kind: "profiles", matching: await measureProfileMatching() };
     case "bundles":
       return { kind: "bundles", sizes: await bundleSizes() };
   }

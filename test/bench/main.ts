@@ -2,19 +2,19 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { externalDir } from "../support/external-material.ts";
 import { benchFeedXml } from "./feed-fixture.ts";
 import { type FeedServer, startFeedServer } from "./feed-server.ts";
 import type { BenchClient, IngestScenarioSpec } from "./ingest-scenario.ts";
-import { type BenchReport, evaluateTargets, formatReport, ingestFigures } from "./results.ts";
+import { type BenchReport, evaluateTargets, formatReport, ingestFigures, ratios } from "./results.ts";
 import type { ChildResult, ChildTask, ChildValue } from "./tasks.ts";
 
 const LATENCY_MS = 300;
 const ITEMS_PER_FEED = 20;
 const DESCRIPTION_WORDS = 90;
 const HOSTS = 20;
-const PARSE_TARGET_BYTES = 50e6;
-/** Repetitions of the one-client runs; the median is reported. */
-const REPETITIONS = 3;
+/** Timed runs of each ingest scenario, after one untimed warm-up run; the median is reported. */
+const REPETITIONS = 5;
 
 const FEED_PATH = /^\/([a-z0-9-]+)\/c(\d+)\/s(\d+)\.xml$/;
 
@@ -73,11 +73,21 @@ async function ingest(spec: IngestScenarioSpec, label: string, log: (line: strin
       clients: spec.clients.length,
       sourcesPerClient: first?.sources.length ?? 0,
       maxConcurrency: spec.maxConcurrency,
-      latencyMs: LATENCY_MS,
     },
     value.runs,
     peakRssBytes,
   );
+}
+
+async function measure<K extends ChildValue["kind"]>(
+  task: ChildTask & { kind: K },
+  label: string,
+  log: (line: string) => void,
+) {
+  log(`${label}...`);
+  const result = await inChild(task);
+  if (result.value.kind !== task.kind) throw new Error(`unexpected ${result.value.kind} result for ${label}`);
+  return result as { value: Extract<ChildValue, { kind: K }>; peakRssBytes: number };
 }
 
 async function main(): Promise<void> {
@@ -99,29 +109,32 @@ async function main(): Promise<void> {
     },
   });
   try {
-    const base = { scheduledTime, itemsPerFeed: ITEMS_PER_FEED };
+    const corpusDir = externalDir("VECTORA_CORPUS_DIR").dir;
+    if (!corpusDir) throw new Error("the parse ratios need VECTORA_CORPUS_DIR (the feed corpus); see README");
+    const base = { scheduledTime, itemsPerFeed: ITEMS_PER_FEED, repetitions: REPETITIONS, warmUp: 1 };
     const oneClient20 = await ingest(
-      { ...base, clients: clients(server, "a", 1, 20), maxConcurrency: 10, repetitions: REPETITIONS },
-      "(a) 1 client x 20 sources",
+      { ...base, clients: clients(server, "a", 1, 20), maxConcurrency: 10 },
+      "one client x 20 sources",
       log,
     );
     const oneClient10 = await ingest(
-      { ...base, clients: clients(server, "unit", 1, 10), maxConcurrency: 10, repetitions: REPETITIONS },
-      "    1 client x 10 sources",
+      { ...base, clients: clients(server, "unit", 1, 10), maxConcurrency: 10 },
+      "one client x 10 sources (the wave unit)",
       log,
     );
     const manyClients = await ingest(
-      { ...base, clients: clients(server, "b", 100, 10), maxConcurrency: 10, repetitions: 1 },
-      "(b) 100 clients x 10 sources, MaxConcurrency 10",
+      { ...base, clients: clients(server, "b", 100, 10), maxConcurrency: 10 },
+      "100 clients x 10 sources, MaxConcurrency 10",
       log,
     );
-    log("(c) parsing the corpus...");
-    const parsed = await inChild({ kind: "parse", targetBytes: PARSE_TARGET_BYTES });
-    if (parsed.value.kind !== "parse") throw new Error("unexpected result for the parse benchmark");
-    log("bundling the Lambdas...");
-    const bundled = await inChild({ kind: "bundles" });
-    if (bundled.value.kind !== "bundles") throw new Error("unexpected result for the bundle benchmark");
-
+    const parsed = await measure(
+      { kind: "parse", corpusDir },
+      "parsing the corpus with parseFeed and its peers",
+      log,
+    );
+    const profiles = await measure({ kind: "profiles" }, "matching ingestion profiles", log);
+    const bundled = await measure({ kind: "bundles" }, "bundling the Lambdas and timing their load", log);
+    const parse = { ...parsed.value.ratios, peakRssBytes: parsed.peakRssBytes };
     const partial: Omit<BenchReport, "targets"> = {
       environment: {
         node: process.versions.node,
@@ -135,12 +148,14 @@ async function main(): Promise<void> {
         itemsPerFeed: ITEMS_PER_FEED,
         feedBytes: Buffer.byteLength(feed("a-c0-s0")),
         hosts: HOSTS,
-        parseTargetBytes: PARSE_TARGET_BYTES,
+        repetitions: REPETITIONS,
       },
+      ratios: ratios({ parse, oneClient20, oneClient10, manyClients }, LATENCY_MS),
+      parse,
       oneClient20,
       oneClient10,
       manyClients,
-      parse: { ...parsed.value.throughput, peakRssBytes: parsed.peakRssBytes },
+      profileMatching: profiles.value.matching,
       bundles: bundled.value.sizes,
     };
     const report: BenchReport = { ...partial, targets: evaluateTargets(partial) };

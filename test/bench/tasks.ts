@@ -1,16 +1,24 @@
 import type { BundleSize } from "./bundle-size.ts";
 import type { IngestRunMetrics, IngestScenarioSpec } from "./ingest-scenario.ts";
-import type { ParseThroughput } from "./parse-throughput.ts";
+import type { ParseRatios } from "./parse-throughput.ts";
 
 /** What main.ts asks a child process to measure. */
 export type ChildTask =
   | { kind: "ingest"; spec: IngestScenarioSpec }
-  | { kind: "parse"; targetBytes: number }
+  | { kind: "parse"; corpusDir: string }
+  | { kind: "profiles" }
   | { kind: "bundles" };
+
+export interface ProfileMatching {
+  terms: number;
+  items: number;
+  usPerItem: number;
+}
 
 export type ChildValue =
   | { kind: "ingest"; runs: IngestRunMetrics[] }
-  | { kind: "parse"; throughput: ParseThroughput }
+  | { kind: "parse"; ratios: ParseRatios }
+  | { kind: "profiles"; matching: ProfileMatching }
   | { kind: "bundles"; sizes: BundleSize[] };
 
 export type ChildResult =
