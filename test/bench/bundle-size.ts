@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -111,8 +111,6 @@ async function medianLoadMs(code: Uint8Array, lambda: string): Promise<number> {
   try {
     const file = join(dir, "index.mjs");
     await writeFile(file, code);
-    // The runtime provides the AWS SDK: the project's copy stands in for it.
-    await symlink(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"));
     const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
     const env = {
       PATH: process.env.PATH ?? "",

