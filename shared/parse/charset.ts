@@ -1,3 +1,5 @@
+import { Buffer, isAscii, isUtf8, transcode } from "node:buffer";
+
 /**
  * Turns fetched bytes into text. Publishers mislabel encodings often enough that the declared
  * charset is only a hint: valid multibyte UTF-8 wins over a single-byte declaration, and bytes
@@ -16,7 +18,7 @@ const SINGLE_BYTE_WESTERN = new Set(["windows-1252", "iso-8859-1", "us-ascii"]);
 
 export function decodeBody(bytes: Uint8Array, opts: DecodeOptions): string {
   const bom = detectBom(bytes);
-  if (bom) return new TextDecoder(bom.encoding).decode(bytes.subarray(bom.length));
+  if (bom) return decodeWith(bom.encoding, bytes.subarray(bom.length));
 
   const declared =
     normaliseLabel(charsetFromContentType(opts.contentType)) ??
@@ -31,14 +33,29 @@ export function decodeBody(bytes: Uint8Array, opts: DecodeOptions): string {
     return decodeUndeclared(bytes);
   }
   if (declared === undefined) return decodeUndeclared(bytes);
-  if (SINGLE_BYTE_WESTERN.has(declared) && isValidUtf8WithMultibyte(bytes)) {
-    return new TextDecoder("utf-8").decode(bytes);
-  }
+  // Pure ASCII reads the same either way, so valid UTF-8 is all it takes to prefer UTF-8.
+  if (SINGLE_BYTE_WESTERN.has(declared) && isUtf8(bytes)) return decodeValidUtf8(bytes);
   return decodeWith(declared, bytes);
 }
 
+const UTF8 = new TextDecoder("utf-8");
+
 function decodeWith(encoding: string, bytes: Uint8Array): string {
-  return encoding === "windows-1252" ? decodeWindows1252(bytes) : new TextDecoder(encoding).decode(bytes);
+  if (encoding === "windows-1252") return decodeWindows1252(bytes);
+  if (encoding !== "utf-8") return new TextDecoder(encoding).decode(bytes);
+  // Invalid UTF-8 is left to TextDecoder, whose replacement characters are the standard ones.
+  return isUtf8(bytes) ? decodeValidUtf8(bytes) : UTF8.decode(bytes);
+}
+
+/**
+ * Valid UTF-8 as text, read the same as TextDecoder reads it (a leading BOM dropped) but faster:
+ * ASCII as Latin-1, anything else transcoded to UTF-16 first, which on Node 20 takes a fraction of
+ * the time TextDecoder's UTF-8 path does on text with non-ASCII characters.
+ */
+function decodeValidUtf8(bytes: Uint8Array): string {
+  if (isAscii(bytes)) return latin1(bytes);
+  const text = transcode(bytes, "utf8", "utf16le").toString("utf16le");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** windows-1252's 0x80-0x9F block; the other bytes are their own code points. */
@@ -48,28 +65,29 @@ const WINDOWS_1252_HIGH = [
   0x153, 0x9d, 0x17e, 0x178,
 ];
 
+const C1_CONTROLS = /[\u0080-\u009f]/g;
+
 /**
  * Node 20's TextDecoder takes a Latin-1 fast path for the windows-1252 labels and returns C1
- * controls for 0x80-0x9F ("€" becomes U+0080), so that block is mapped here.
+ * controls for 0x80-0x9F ("€" becomes U+0080), so that block is mapped here. Reading the bytes as
+ * Latin-1 first and mapping only that block is many times faster than mapping every byte.
  */
 function decodeWindows1252(bytes: Uint8Array): string {
-  let text = "";
-  const CHUNK = 8192;
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const codes = Array.from(bytes.subarray(start, start + CHUNK), (b) =>
-      b >= 0x80 && b <= 0x9f ? (WINDOWS_1252_HIGH[b - 0x80] ?? b) : b,
-    );
-    text += String.fromCharCode(...codes);
-  }
-  return text;
+  return latin1(bytes).replace(C1_CONTROLS, windows1252Char);
+}
+
+/** Each byte as the code point of the same value, without TextDecoder's slower Latin-1 path. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+function windows1252Char(c1: string): string {
+  const code = c1.charCodeAt(0);
+  return String.fromCharCode(WINDOWS_1252_HIGH[code - 0x80] ?? code);
 }
 
 function decodeUndeclared(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return decodeWindows1252(bytes);
-  }
+  return isUtf8(bytes) ? decodeValidUtf8(bytes) : decodeWindows1252(bytes);
 }
 
 function detectBom(bytes: Uint8Array): { encoding: string; length: number } | undefined {
@@ -94,7 +112,7 @@ function charsetFromContentType(contentType: string | null | undefined): string 
 }
 
 function asciiHead(bytes: Uint8Array): string {
-  return new TextDecoder("latin1").decode(bytes.subarray(0, SNIFF_BYTES));
+  return latin1(bytes.subarray(0, SNIFF_BYTES));
 }
 
 function charsetFromXmlProlog(bytes: Uint8Array): string | undefined {
@@ -115,15 +133,5 @@ function normaliseLabel(label: string | undefined): string | undefined {
     return new TextDecoder(label.trim()).encoding;
   } catch {
     return undefined;
-  }
-}
-
-function isValidUtf8WithMultibyte(bytes: Uint8Array): boolean {
-  if (!bytes.some((b) => b >= 0x80)) return false;
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -115,6 +115,9 @@ class TextCollector {
   text = "";
   private readonly open: OpenElement[] = [];
 
+  /** Set while the parser leaves the references in text undecoded (see htmlToText). */
+  constructor(public decodesText: boolean) {}
+
   onopentag(name: string): void {
     const parent = this.open.at(-1);
     let dropped = parent?.dropped ?? false;
@@ -135,7 +138,8 @@ class TextCollector {
     const element = this.open.at(-1);
     if (element?.dropped) return;
     // htmlparser2 hands over <textarea> content with its references undecoded; HTML decodes them.
-    this.text += element?.name === "textarea" && data.includes("&") ? decodeReferences(data) : data;
+    const undecoded = this.decodesText || element?.name === "textarea";
+    this.text += undecoded && data.includes("&") ? decodeReferences(data) : data;
   }
 
   /**
@@ -151,23 +155,103 @@ class TextCollector {
   }
 }
 
+/** Start tags whose content htmlparser2's tokenizer reads apart from other text (and <titles>, say). */
+const SPECIAL_CONTENT = /<(?:title|textarea|xmp)/i;
+
 export function htmlToText(html: string): string {
   if (!html) return "";
   if (!/[<&]/.test(html)) return normaliseWhitespace(html);
-  const collector = new TextCollector();
-  const parser = new Parser(collector, { decodeEntities: true });
-  parser.end(html);
+  // A tokenizer that decodes references reads every character of text and attribute values one at
+  // a time; one that does not skips ahead to the next "<" or quote. Decoding each piece of text
+  // afterwards, with the same decoder, reads the same, except inside the elements whose content the
+  // tokenizer decodes by its own rules: bodies with one of those are read the slow way.
+  const parserDecodes = SPECIAL_CONTENT.test(html);
+  const collector = new TextCollector(!parserDecodes);
+  // Attribute names are never looked at, so they need no lower-casing.
+  const parser = new Parser(collector, { decodeEntities: parserDecodes, lowerCaseAttributeNames: false });
+  parser.write(html);
+  // Text reported on ending is markup the input cut short ("</&amp;"), which stays as written.
+  collector.decodesText = false;
+  parser.end();
   return normaliseWhitespace(collector.text);
 }
 
-function decodeReferences(text: string): string {
-  let decoded = "";
-  new Parser({ ontext: (data: string) => (decoded += data) }, { decodeEntities: true }).end(
-    text.replace(/</g, "&lt;"),
+/** htmlparser2's decoding of references in text, with one parser reused for every piece. */
+class ReferenceDecoder {
+  private decoded = "";
+  private readonly parser = new Parser(
+    {
+      ontext: (data: string) => {
+        this.decoded += data;
+      },
+    },
+    { decodeEntities: true },
   );
-  return decoded;
+
+  decode(text: string): string {
+    this.decoded = "";
+    this.parser.reset();
+    this.parser.end(text.replace(/</g, "&lt;"));
+    return this.decoded;
+  }
 }
 
+const referenceDecoder = new ReferenceDecoder();
+
+function decodeReferences(text: string): string {
+  return decodeCommonReferences(text) ?? referenceDecoder.decode(text);
+}
+
+const COMMON_ENTITIES = new Map([
+  ["amp", "&"],
+  ["lt", "<"],
+  ["gt", ">"],
+  ["quot", '"'],
+  ["apos", "'"],
+  ["nbsp", "\u00a0"],
+]);
+const DECIMAL = /^[0-9]{1,7}$/;
+const HEXADECIMAL = /^[0-9a-f]{1,6}$/i;
+
+/**
+ * Text whose references are all of the few kinds most text holds ("&amp;", "&nbsp;", "&#8217;"...,
+ * each closed by ";"), decoded without running a parser; undefined for any other text. Those decode
+ * the same everywhere in HTML; what needs the full rules (legacy names without ";", code points
+ * HTML replaces) is left to the parser.
+ */
+function decodeCommonReferences(text: string): string | undefined {
+  let decoded = "";
+  let copied = 0;
+  for (let at = text.indexOf("&"); at !== -1; at = text.indexOf("&", copied)) {
+    const end = text.indexOf(";", at);
+    const value = end === -1 || end - at > 9 ? undefined : commonReference(text.slice(at + 1, end));
+    if (value === undefined) return undefined;
+    decoded += text.slice(copied, at) + value;
+    copied = end + 1;
+  }
+  return decoded + text.slice(copied);
+}
+
+function commonReference(name: string): string | undefined {
+  if (!name.startsWith("#")) return COMMON_ENTITIES.get(name);
+  const hex = name[1] === "x" || name[1] === "X";
+  const digits = name.slice(hex ? 2 : 1);
+  if (!(hex ? HEXADECIMAL : DECIMAL).test(digits)) return undefined;
+  const code = Number.parseInt(digits, hex ? 16 : 10);
+  return isUnreplacedCodePoint(code) ? String.fromCodePoint(code) : undefined;
+}
+
+/** Code points a numeric reference stands for as they are (HTML replaces NUL, C1 controls, surrogates...). */
+function isUnreplacedCodePoint(code: number): boolean {
+  return (
+    (code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code < 0xd800) || (code >= 0xe000 && code <= 0x10ffff)
+  );
+}
+
+/**
+ * Every run of whitespace (\s includes U+00A0) becomes one space. Only runs that are not already a
+ * single space are matched: matching each space between two words made this the costliest step.
+ */
 function normaliseWhitespace(text: string): string {
-  return text.replace(/[\s\u00a0]+/g, " ").trim();
+  return text.replace(/\s{2,}|[^\S ]/g, " ").trim();
 }

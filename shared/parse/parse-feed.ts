@@ -3,11 +3,13 @@ import { ParseError } from "../errors/source-errors.ts";
  * Feed parsing in one streaming pass (shared/feed-xml.ts), not through rss-parser, the project's chosen
  * feed library: rss-parser needs well-formed XML (so a repair pass first) and then reads it twice more
  * (sax, xml2js). On the benchmark's corpus workload (`npm run bench`) that measured 5.3 MB/s, and xml2js
- * alone caps near 14 MB/s, short of the 20 MB/s target; this pass measures 33 MB/s. Entries are chosen
- * as rss-parser chooses them (Atom <entry> of <feed>, RSS 2.0/0.9x <item> of the first <channel>, RSS
- * 1.0/0.90 <item> of <rdf:RDF>), and rss-parser stays the reference: test/unit/rss-parser-agreement
- * checks that both read the same entries from the corpus. One Atom date that `new Date` can't read does
- * not make the whole feed unreadable here, as it does in rss-parser.
+ * alone caps near 14 MB/s, short of the 20 MB/s target; this pass measures 33 MB/s
+ * (`measureParseRatios` in test/bench/parse-throughput.ts compares the two, and the bare tokenizer,
+ * side by side on the machine at hand). Entries are chosen as rss-parser chooses them (Atom <entry>
+ * of <feed>, RSS 2.0/0.9x <item> of the first <channel>, RSS 1.0/0.90 <item> of <rdf:RDF>), and
+ * rss-parser stays the reference: test/unit/rss-parser-agreement checks that both read the same
+ * entries from the corpus. One Atom date that `new Date` can't read does not make the whole feed
+ * unreadable here, as it does in rss-parser.
  */
 import { decodeBody } from "./charset.ts";
 import { parseDate, toIsoUtc } from "./dates.ts";
@@ -81,7 +83,7 @@ export async function parseFeed(body: Uint8Array | string, opts: ParseFeedOption
 type Node = XmlElement | undefined;
 
 function collapse(value: string): string {
-  return value.replace(/\s+/g, " ").trim();
+  return value.replace(/\s{2,}|[^\S ]/g, " ").trim();
 }
 
 /** Trimmed but otherwise verbatim: channel titles are shown as the publisher wrote them. */
@@ -215,13 +217,19 @@ function entryDate(raw: Node, isAtom: boolean): Date | null {
   return null;
 }
 
+const RSS_AUTHOR_FIELDS = ["dc:creator", "author", "itunes:author"];
+
 function entryAuthor(raw: Node, isAtom: boolean): string | null {
-  const candidates = isAtom
-    ? nodes(raw, "author").map((node) => text(first(node, "name")) || text(node))
-    : [
-        ...["dc:creator", "author", "itunes:author"].flatMap((name) => nodes(raw, name).map(text)),
-        ...nodes(raw, "a10:author").map((node) => text(first(node, "a10:name"))),
-      ];
+  if (isAtom)
+    return firstCollapsed(nodes(raw, "author").map((node) => text(first(node, "name")) || text(node)));
+  for (const name of RSS_AUTHOR_FIELDS) {
+    const value = firstCollapsed(nodes(raw, name).map(text));
+    if (value) return value;
+  }
+  return firstCollapsed(nodes(raw, "a10:author").map((node) => text(first(node, "a10:name"))));
+}
+
+function firstCollapsed(candidates: string[]): string | null {
   for (const candidate of candidates) {
     const value = collapse(candidate);
     if (value) return value;
@@ -272,6 +280,6 @@ const RSS090_NAMESPACE = "http://my.netscape.com/rdf/simple/0.9/";
 function detectFormat(root: XmlElement): ParsedFeed["format"] {
   if (root.name === "feed") return "atom";
   if (root.name === "rss") return "rss2";
-  if (root.name === "rdf:RDF") return root.attrs?.xmlns === RSS090_NAMESPACE ? "rss090" : "rss1";
+  if (root.name === "rdf:RDF") return attr(root, "xmlns") === RSS090_NAMESPACE ? "rss090" : "rss1";
   return "unknown";
 }
