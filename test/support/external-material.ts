@@ -23,7 +23,12 @@ export function externalDir(variable: ExternalMaterial, env: NodeJS.ProcessEnv =
   return { dir, skipReason: "" };
 }
 
-/** A suite title that carries the skip reason, so the runner's output says why it did not run. */
+/**
+ * A suite title that carries the skip reason, and a line in the runner's output that says it, since the
+ * default reporter names a skipped file but not why.
+ */
 export function titled(title: string, material: ExternalDir): string {
-  return material.dir ? title : `${title} (${material.skipReason})`;
+  if (material.dir) return title;
+  console.warn(`${title}: ${material.skipReason}`);
+  return `${title} (${material.skipReason})`;
 }
