@@ -7,7 +7,16 @@ import { build, type Metafile } from "esbuild";
 import { BUNDLING, PROJECT_ROOT } from "../../infra/lambda-defaults.ts";
 
 /** Libraries that parse XML or HTML: they belong to ingest-client only. */
-export const PARSER_LIBRARIES = ["rss-parser", "cheerio", "xml2js", "htmlparser2", "parse5", "sax"] as const;
+export const PARSER_LIBRARIES = [
+  "rss-parser",
+  "cheerio",
+  "xml2js",
+  "htmlparser2",
+  "parse5",
+  "sax",
+  "linkedom",
+  "@mozilla/readability",
+] as const;
 
 export interface BundleSize {
   lambda: string;

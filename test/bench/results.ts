@@ -166,6 +166,19 @@ export function evaluateTargets(r: Omit<BenchReport, "targets">): Target[] {
       met: ingest !== undefined && ingest.bytes <= 1_000_000,
     },
     {
+      key: "list_clients_parser_free",
+      description: "list-clients bundle without HTML/XML parsers or the main-text extractor",
+      measured: (() => {
+        const list = r.bundles.find((b) => b.lambda === "list-clients");
+        if (!list) return "no list-clients bundle";
+        return list.parserLibraries.length === 0
+          ? "none"
+          : list.parserLibraries.map((p) => p.name).join(", ");
+      })(),
+      limit: "none",
+      met: r.bundles.some((b) => b.lambda === "list-clients" && b.parserLibraries.length === 0),
+    },
+    {
       key: "peak_rss",
       description: "peak RSS of the ingest runs",
       measured: `${(peakRss / MIB).toFixed(0)} MiB`,
