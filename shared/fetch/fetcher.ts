@@ -13,7 +13,6 @@ import {
   HttpStatusError,
   NetworkError,
   ResponseTooLargeError,
-  type SourceError,
   SsrfRefusedError,
   TooManyRedirectsError,
 } from "../errors/source-errors.ts";
