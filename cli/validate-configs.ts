@@ -11,6 +11,7 @@ import type { HtmlSelectors } from "../shared/config/source-entry.ts";
 import type { ValidationProblem } from "../shared/config/validation.ts";
 import { datePatternProblem } from "../shared/parse/date-patterns.ts";
 import { HTML_EXTRACTORS_KEY, INGESTION_PROFILES_KEY, SCOPES_PREFIX } from "../shared/store/keys.ts";
+import { discoversFromHomepage } from "../shared/workflow/discovered-listing.ts";
 import { compileExcludePatterns } from "../shared/workflow/item-filters.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -26,6 +27,8 @@ export interface ValidationReport {
   warnings: ValidationProblem[];
   /** Client files checked without a catalog, so their bouquet and source references were not. */
   unreferenced: string[];
+  /** Enabled sources with a homepage and no listing URL: what `validate --probe` looks at. */
+  homepageOnly: { file: string; source_key: string; homepage_url: string }[];
 }
 
 /** A CSS selector cheerio cannot compile throws when applied, even to an empty document. */
@@ -190,6 +193,7 @@ export async function validateConfigPaths(paths: readonly string[]): Promise<Val
     problems: [...targets.problems],
     warnings: [],
     unreferenced: [],
+    homepageOnly: [],
   };
   const catalogs = new Map<string, SourceCatalog>();
   for (const file of targets.catalogs) {
@@ -213,6 +217,11 @@ async function checkCatalog(file: string, report: ValidationReport): Promise<Sou
   if (await exists(extractorsFile))
     checkExtractors(extractorsFile, await readFile(extractorsFile, "utf8"), result.catalog, report);
   await checkProfiles(file, result.catalog, report);
+  for (const source of result.catalog.sources) {
+    if (source.enabled && discoversFromHomepage(source)) {
+      report.homepageOnly.push({ file, source_key: source.source_key, homepage_url: source.homepage_url });
+    }
+  }
   return result.catalog;
 }
 

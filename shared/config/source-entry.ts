@@ -64,11 +64,12 @@ export const SourceSchema = z
     if (source.ingestion_mode === "rss" && !source.rss_url) {
       ctx.addIssue({ code: "custom", path: ["rss_url"], message: "is required when ingestion_mode is rss" });
     }
-    if (source.ingestion_mode === "html" && !source.html_url) {
+    // With only a homepage, the first run finds the listing itself (see workflow/discovered-listing.ts).
+    if (source.ingestion_mode === "html" && !source.html_url && !source.homepage_url) {
       ctx.addIssue({
         code: "custom",
         path: ["html_url"],
-        message: "is required when ingestion_mode is html",
+        message: "is required when ingestion_mode is html (or a homepage_url to discover the listing from)",
       });
     }
   });

@@ -11,6 +11,13 @@ export function isFailure(outcome: SourceOutcome): outcome is SourceErrorClass {
   return outcome !== "ok" && outcome !== "not_modified" && outcome !== "empty";
 }
 
+export const DiscoveredListingSchema = z.object({
+  url: z.string(),
+  kind: z.enum(["feed", "page"]),
+  at: z.string(),
+});
+export type DiscoveredListing = z.infer<typeof DiscoveredListingSchema>;
+
 export const SourceStateSchema = z.object({
   etag: z.string().nullable().default(null),
   last_modified: z.string().nullable().default(null),
@@ -24,6 +31,8 @@ export const SourceStateSchema = z.object({
   consecutive_failures: z.number().int().min(0).default(0),
   /** An HTML source's page declared this feed and it served: later runs read the feed directly. */
   discovered_feed_url: z.string().optional(),
+  /** A homepage-only source's listing (page or feed) as discovery chose it, and when. */
+  discovered_listing: DiscoveredListingSchema.optional(),
 });
 export type SourceState = z.infer<typeof SourceStateSchema>;
 
@@ -42,6 +51,8 @@ export interface SourceAttempt {
   error: string | null;
   /** A feed the page declared that served (kept), null when the page itself served (cleared). */
   discoveredFeedUrl?: string | null;
+  /** A homepage-only source's newly discovered listing; undefined keeps the one held. */
+  discoveredListing?: DiscoveredListing;
 }
 
 function discoveredFeed(base: SourceState, attempt: SourceAttempt): { discovered_feed_url?: string } {
@@ -66,6 +77,7 @@ export function nextSourceState(previous: SourceState | undefined, attempt: Sour
     };
   }
   const { discovered_feed_url: _previousFeed, ...rest } = base;
+  const listing = attempt.discoveredListing ?? base.discovered_listing;
   return {
     ...rest,
     etag: attempt.etag ?? base.etag,
@@ -76,5 +88,6 @@ export function nextSourceState(previous: SourceState | undefined, attempt: Sour
     last_outcome: attempt.outcome,
     consecutive_failures: 0,
     ...discoveredFeed(base, attempt),
+    ...(listing ? { discovered_listing: listing } : {}),
   };
 }

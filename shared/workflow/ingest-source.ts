@@ -3,8 +3,9 @@ import type { Source } from "../config/source-catalog.ts";
 import { classifyError, ParseError, SourceConfigInvalidError, SourceError } from "../errors/source-errors.ts";
 import type { Fetcher } from "../fetch/fetcher.ts";
 import { compileDatePatterns } from "../parse/date-patterns.ts";
-import type { SourceAttempt, SourceOutcome, SourceState } from "../store/source-state.ts";
+import type { DiscoveredListing, SourceAttempt, SourceOutcome, SourceState } from "../store/source-state.ts";
 import { enrichFromArticles } from "./article-enrichment.ts";
+import { discoverListing, discoversFromHomepage, mayRediscover } from "./discovered-listing.ts";
 import { readFeedDocument, readPageDocument } from "./html-source.ts";
 import type { Candidate, Extraction } from "./source-candidates.ts";
 import {
@@ -116,7 +117,7 @@ export function misconfiguredResult(
 
 /** The catalog guarantees the URL its ingestion mode needs when the source is enabled. */
 function sourceUrl(source: Source): string {
-  return (source.ingestion_mode === "html" ? source.html_url : source.rss_url) ?? "";
+  return (source.ingestion_mode === "html" ? (source.html_url ?? source.homepage_url) : source.rss_url) ?? "";
 }
 
 /** Whatever goes wrong after a 200 is the document's fault, not the network's. */
@@ -152,7 +153,13 @@ async function readDocument(
  * A page source whose declared feed served last time goes straight to that feed; if the feed has died,
  * the page is read again (unconditionally: the validators held are the feed's).
  */
-async function readSource(source: Source, f: DocumentFetch, patterns: readonly RegExp[]): Promise<Read> {
+async function readSource(
+  source: Source,
+  f: DocumentFetch,
+  patterns: readonly RegExp[],
+  now: Date,
+): Promise<Read> {
+  if (discoversFromHomepage(source)) return readDiscovered(source, f, patterns, now);
   const known =
     source.ingestion_mode === "html" && !source.html ? f.previous?.discovered_feed_url : undefined;
   if (!known)
@@ -175,6 +182,43 @@ async function readSource(source: Source, f: DocumentFetch, patterns: readonly R
       page.doc.notes.unshift(`discovered feed failed (${classifyError(err, known).message})`);
     return page;
   }
+}
+
+/**
+ * A homepage-only source: later runs read the listing discovery chose; the first run (and, at most once a
+ * day, a run whose chosen listing stopped serving) discovers it from the homepage.
+ */
+async function readDiscovered(
+  source: Source & { homepage_url: string },
+  f: DocumentFetch,
+  patterns: readonly RegExp[],
+  now: Date,
+): Promise<Read> {
+  const known = f.previous?.discovered_listing;
+  if (known) {
+    try {
+      return asDiscovered(await readDocument(known.url, known.kind, source, f, true, patterns), known, null);
+    } catch (err) {
+      if (!mayRediscover(known, now)) throw err;
+    }
+  }
+  const found = await discoverListing(source.homepage_url, f, now);
+  return asDiscovered(await readDocument(found.url, found.kind, source, f, false, patterns), found, found);
+}
+
+function asDiscovered(read: Read, listing: DiscoveredListing, fresh: DiscoveredListing | null): Read {
+  if (read.status !== "read") return read;
+  const step = read.doc.extraction ? ` (read by ${read.doc.extraction})` : "";
+  return {
+    status: "read",
+    doc: {
+      ...read.doc,
+      extraction: "discovered_from_homepage",
+      discoveredFeedUrl: undefined,
+      ...(fresh ? { discoveredListing: fresh } : {}),
+      notes: [`listing ${listing.url}${step}, discovered ${listing.at.slice(0, 10)}`, ...read.doc.notes],
+    },
+  };
 }
 
 function describe(report: SourceReport, doc: SourceDocument): void {
@@ -204,7 +248,12 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
   let candidates: Candidate[] = [];
   let attempt: SourceAttempt;
   try {
-    const read = await readSource(source, f, compileDatePatterns(source.date_extraction_patterns));
+    const read = await readSource(
+      source,
+      f,
+      compileDatePatterns(source.date_extraction_patterns),
+      opts.now(),
+    );
     if (read.status === "not_modified") {
       report.outcome = "not_modified";
       attempt = attemptOf("not_modified", at, read.validators, null);
@@ -218,6 +267,7 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
       attempt = {
         ...attemptOf(report.outcome, at, read.doc.validators, null),
         discoveredFeedUrl: read.doc.discoveredFeedUrl,
+        ...(read.doc.discoveredListing ? { discoveredListing: read.doc.discoveredListing } : {}),
       };
     }
   } catch (err) {

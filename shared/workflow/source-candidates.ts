@@ -17,7 +17,7 @@ export interface Candidate {
 }
 
 /** Which step of the HTML chain served a page source. */
-export type Extraction = "selectors" | "feed_discovered" | "generic";
+export type Extraction = "selectors" | "feed_discovered" | "generic" | "discovered_from_homepage";
 
 export interface SourceCandidates {
   candidates: Candidate[];

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Fetcher, FetchRequest, FetchResult } from "../fetch/fetcher.ts";
-import type { SourceState } from "../store/source-state.ts";
+import type { DiscoveredListing, SourceState } from "../store/source-state.ts";
 import type { Extraction, SourceCandidates } from "./source-candidates.ts";
 
 /** Validators of the document that served, kept so the next run can ask for it conditionally. */
@@ -19,6 +19,8 @@ export interface SourceDocument extends SourceCandidates {
    * stopped serving; undefined leaves the state as it was.
    */
   discoveredFeedUrl?: string | null;
+  /** A homepage-only source's listing, when this run discovered it. */
+  discoveredListing?: DiscoveredListing;
   /** What a reader of the report should know (a broken selector, a dead discovered feed). */
   notes: string[];
 }
