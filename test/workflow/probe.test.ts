@@ -16,6 +16,8 @@ interface Expectation {
   /** The page the probe starts from, when it is not the homepage. */
   start?: string;
   holdout?: boolean;
+  /** Publication dates of the listing's items as a reader sees them, in listing order; null where none shows. */
+  dates?: (string | null)[];
 }
 
 const EXPECTED = JSON.parse(readFileSync(join(SITES, "expected.json"), "utf8")) as Record<
@@ -64,16 +66,50 @@ function origin(server: http.Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+interface DateCheck {
+  /** Compared items that have an expected date. */
+  expected: number;
+  correct: number;
+  /** Returned dates that differ from the expected one, as "item n: got X, expected Y". */
+  wrong: string[];
+}
+
 interface Outcome {
   site: string;
   expected: Expectation;
   report: ProbeReport;
   right: boolean;
+  dates: DateCheck;
 }
 
 function isRight(report: ProbeReport, expected: Expectation): boolean {
   if (expected.listing === null) return report.best === null;
   return report.best !== null && new URL(report.best.url).pathname === expected.listing;
+}
+
+/** Feeds give a time of day, pages often only a day: the UTC day is what both can agree on. */
+function utcDay(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? `unparsable ${iso}` : new Date(time).toISOString().slice(0, 10);
+}
+
+/**
+ * Items are matched by position, as expected.json gives the dates in listing order but not the URLs.
+ * Only a right listing is checked: another page's items have other dates.
+ */
+function checkDates(report: ProbeReport, expected: Expectation, right: boolean): DateCheck {
+  const check: DateCheck = { expected: 0, correct: 0, wrong: [] };
+  const dates = expected.dates ?? [];
+  if (!right || !report.best) return check;
+  report.best.firstItems.slice(0, dates.length).forEach((item, i) => {
+    const want = dates[i] ?? null;
+    const got = item.date === null ? null : utcDay(item.date);
+    if (want !== null) check.expected++;
+    if (got !== null && got === want) check.correct++;
+    // A missing date is a miss, not a wrong date; a date where the page shows none is wrong.
+    if (got !== null && got !== want) check.wrong.push(`item ${i + 1}: got ${got}, expected ${want}`);
+  });
+  return check;
 }
 
 function figures(outcomes: readonly Outcome[]): string {
@@ -82,7 +118,11 @@ function figures(outcomes: readonly Outcome[]): string {
   const requests = outcomes.map((o) => o.report.requests);
   const mean = requests.reduce((a, b) => a + b, 0) / requests.length;
   const items = outcomes.map((o) => `${o.report.best?.items ?? 0}/${o.expected.items}`).join(" ");
-  return `probe: right listing tuning ${rate(part(false))}, holdout ${rate(part(true))}; items found/expected ${items}; requests max ${Math.max(...requests)} mean ${mean.toFixed(1)}`;
+  const dated = (list: readonly Outcome[]) => {
+    const sum = (pick: (check: DateCheck) => number) => list.reduce((n, o) => n + pick(o.dates), 0);
+    return `${sum((c) => c.correct)}/${sum((c) => c.expected)}`;
+  };
+  return `probe: right listing tuning ${rate(part(false))}, holdout ${rate(part(true))}; items found/expected ${items}; dated correctly tuning ${dated(part(false))}, holdout ${dated(part(true))}; requests max ${Math.max(...requests)} mean ${mean.toFixed(1)}`;
 }
 
 describe("probeSite on fixture sites", () => {
@@ -100,11 +140,14 @@ describe("probeSite on fixture sites", () => {
       const server = servers.get(site);
       if (!server) throw new Error(`expected.json names ${site}, which has no folder`);
       const report = await probeSite(`${origin(server)}${expected.start ?? "/"}`, fetcher);
-      outcomes.push({ site, expected, report, right: isRight(report, expected) });
+      const right = isRight(report, expected);
+      outcomes.push({ site, expected, report, right, dates: checkDates(report, expected, right) });
     }
     console.log(figures(outcomes));
     for (const o of outcomes.filter((x) => !x.right))
       console.log(`  wrong: ${o.site} -> ${o.report.best?.url ?? "null"} (${o.report.best?.why ?? ""})`);
+    for (const o of outcomes.filter((x) => x.dates.wrong.length > 0))
+      console.log(`  wrong dates: ${o.site}: ${o.dates.wrong.join("; ")}`);
   });
 
   afterAll(async () => {
@@ -119,6 +162,10 @@ describe("probeSite on fixture sites", () => {
   it("finds the right listing on at least 80% of the tuning sites", () => {
     const tuning = outcomes.filter((o) => !o.expected.holdout);
     expect(tuning.filter((o) => o.right).length / tuning.length).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("returns no wrong date on the tuning sites", () => {
+    for (const o of outcomes.filter((x) => !x.expected.holdout)) expect(o.dates.wrong, o.site).toEqual([]);
   });
 
   it("gives no best listing for a site with nothing, and says what each attempt gave", () => {
