@@ -64,13 +64,19 @@ interface Report {
 
 async function runAt(hoursAfterWindowEnd: number): Promise<Report["sources"][number] | undefined> {
   const now = new Date(Date.parse(WINDOW_END) + hoursAfterWindowEnd * HOUR_MS);
-  await ws.run({ scheduled_time: WINDOW_END, ingestion_mode: "broad" }, { now: () => now });
-  // A client whose only source failed fails its branch (and so the run), but its report is stored.
-  const latest = (await ws.dataKeys())
-    .filter((k) => k.endsWith("/clients/weekly.json"))
-    .sort()
-    .at(-1);
-  return latest ? ((await ws.readJson(latest)) as Report).sources[0] : undefined;
+  const run = await ws.run({ scheduled_time: WINDOW_END, ingestion_mode: "broad" }, { now: () => now });
+  // The run id comes from the history: a client whose only source failed fails the execution, whose
+  // output is then empty, but its report is stored.
+  const listed = run.history.find(
+    (e) =>
+      e.type === "TaskStateExited" &&
+      (e.stateExitedEventDetails as { name?: string })?.name === "List clients",
+  );
+  const output = JSON.parse((listed?.stateExitedEventDetails as { output?: string })?.output ?? "{}") as {
+    run?: { run_id?: string };
+  };
+  const report = await ws.readJson(`runs/${output.run?.run_id}/clients/weekly.json`);
+  return (report as Report | null)?.sources[0];
 }
 
 async function discovered(): Promise<{ url: string; kind: string; at: string } | undefined> {
