@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { type ClientConfig, loadClientConfig } from "../config/client-config.ts";
 import { type HtmlExtractors, parseHtmlExtractors } from "../config/html-extractors.ts";
-import { loadProfileFiles, parseProfileConfig } from "../config/ingestion-profiles.ts";
+import { loadProfileFiles, type ProfileFiles, parseProfileConfig } from "../config/ingestion-profiles.ts";
 import { loadSourceCatalog, type SourceCatalog } from "../config/source-catalog.ts";
 import { formatProblem } from "../config/validation.ts";
 import { CatalogInvalidError, ClientNotFoundError } from "../errors/workflow-errors.ts";
@@ -105,13 +105,26 @@ async function readProfiles(rt: Runtime): Promise<CompiledProfiles | null> {
   const files = await loadProfileFiles([INGESTION_PROFILES_KEY, ...scopeKeys], async (key) => {
     return texts.get(key) ?? (await rt.store.getText(rt.configBucket, key))?.text ?? "";
   });
+  return compiledOnce(files, rt);
+}
+
+/**
+ * The branches of a run read the same files: a process (a warm Lambda, the local runner) compiles them once
+ * and reuses the result while their text is unchanged.
+ */
+let lastCompiled: { texts: string; profiles: CompiledProfiles } | null = null;
+
+function compiledOnce(files: ProfileFiles, rt: Runtime): CompiledProfiles {
+  const texts = JSON.stringify([files.profiles, files.scopes]);
+  if (lastCompiled?.texts === texts) return lastCompiled.profiles;
   const parsed = parseProfileConfig(files);
   if (parsed.problems.length > 0) {
     rt.logger.warn("ingestion profiles have problems; the profiles concerned are not applied", {
       problems: parsed.problems.slice(0, 20).map(formatProblem),
     });
   }
-  return compileProfiles(parsed.config);
+  lastCompiled = { texts, profiles: compileProfiles(parsed.config) };
+  return lastCompiled.profiles;
 }
 
 async function readData(rt: Runtime, keys: readonly string[]): Promise<Map<string, StoredText | null>> {
