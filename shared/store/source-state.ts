@@ -18,6 +18,22 @@ export const DiscoveredListingSchema = z.object({
 });
 export type DiscoveredListing = z.infer<typeof DiscoveredListingSchema>;
 
+/**
+ * What an article page gave the last time it was read for a date: its validators and that date. An entry
+ * dropped by the window (its article dated it too old) is not in the ledger, so the next listing change
+ * would fetch its article again; with these the request is conditional and a 304 reuses the date.
+ */
+export const ArticleMemoSchema = z.object({
+  etag: z.string().nullable(),
+  last_modified: z.string().nullable(),
+  published_at: z.string().nullable(),
+  date_source: z.enum(["page_meta", "content_text", "url", "none"]),
+});
+export type ArticleMemo = z.infer<typeof ArticleMemoSchema>;
+
+/** Memos kept per source, the most recent ones: a listing shows a few dozen entries at most. */
+export const MAX_ARTICLE_MEMOS = 200;
+
 export const SourceStateSchema = z.object({
   etag: z.string().nullable().default(null),
   last_modified: z.string().nullable().default(null),
@@ -33,6 +49,8 @@ export const SourceStateSchema = z.object({
   discovered_feed_url: z.string().optional(),
   /** A homepage-only source's listing (page or feed) as discovery chose it, and when. */
   discovered_listing: DiscoveredListingSchema.optional(),
+  /** Article pages read for a date, by the hash of their canonical URL (see ArticleMemoSchema). */
+  articles: z.record(z.string(), ArticleMemoSchema).optional(),
 });
 export type SourceState = z.infer<typeof SourceStateSchema>;
 
@@ -53,11 +71,26 @@ export interface SourceAttempt {
   discoveredFeedUrl?: string | null;
   /** A homepage-only source's newly discovered listing; undefined keeps the one held. */
   discoveredListing?: DiscoveredListing;
+  /** Article pages read for a date this run, added to the ones held. */
+  articles?: Record<string, ArticleMemo>;
 }
 
 function discoveredFeed(base: SourceState, attempt: SourceAttempt): { discovered_feed_url?: string } {
   const url = attempt.discoveredFeedUrl === undefined ? base.discovered_feed_url : attempt.discoveredFeedUrl;
   return url ? { discovered_feed_url: url } : {};
+}
+
+/** This run's memos after the ones held, the oldest dropped past MAX_ARTICLE_MEMOS. */
+function mergedMemos(
+  held: Record<string, ArticleMemo> | undefined,
+  fresh: Record<string, ArticleMemo> | undefined,
+): Record<string, ArticleMemo> | undefined {
+  if (!fresh || Object.keys(fresh).length === 0) return held;
+  const entries = [
+    ...Object.entries(held ?? {}).filter(([key]) => !(key in fresh)),
+    ...Object.entries(fresh),
+  ];
+  return Object.fromEntries(entries.slice(-MAX_ARTICLE_MEMOS));
 }
 
 /** Health bookkeeping: validators move only on success, so a failed run never forgets them. */
@@ -78,6 +111,7 @@ export function nextSourceState(previous: SourceState | undefined, attempt: Sour
   }
   const { discovered_feed_url: _previousFeed, ...rest } = base;
   const listing = attempt.discoveredListing ?? base.discovered_listing;
+  const articles = mergedMemos(base.articles, attempt.articles);
   return {
     ...rest,
     etag: attempt.etag ?? base.etag,
@@ -89,5 +123,6 @@ export function nextSourceState(previous: SourceState | undefined, attempt: Sour
     consecutive_failures: 0,
     ...discoveredFeed(base, attempt),
     ...(listing ? { discovered_listing: listing } : {}),
+    ...(articles ? { articles } : {}),
   };
 }

@@ -260,7 +260,10 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
     } else {
       describe(report, read.doc);
       candidates = read.doc.candidates;
-      const articles = await enrichFromArticles(candidates, source, opts);
+      const articles = await enrichFromArticles(candidates, source, {
+        ...opts,
+        memos: opts.previous?.articles,
+      });
       report.article_fetches = articles.fetched;
       if (articles.dated > 0) report.articles_dated = articles.dated;
       if (articles.withArticleText > 0) report.articles_with_text = articles.withArticleText;
@@ -268,6 +271,7 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
         ...attemptOf(report.outcome, at, read.doc.validators, null),
         discoveredFeedUrl: read.doc.discoveredFeedUrl,
         ...(read.doc.discoveredListing ? { discoveredListing: read.doc.discoveredListing } : {}),
+        ...(Object.keys(articles.memos).length > 0 ? { articles: articles.memos } : {}),
       };
     }
   } catch (err) {
