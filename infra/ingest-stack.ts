@@ -102,7 +102,7 @@ export class IngestStack extends Stack {
       environment,
     });
 
-    // list-clients only scans clients/ and reads the catalog; a named client without a config is left
+    // list-clients only scans clients/; a named client without a config is left
     // to ingest-client, so it never needs a 404 and its listing can stay limited to clients/.
     this.listClients.role.addToPolicy(listBucket(this.configBucket, [CONFIG_PREFIXES.clients]));
     this.listClients.role.addToPolicy(readObjects(this.configBucket, CONFIG_READ_PREFIXES));

@@ -1,4 +1,4 @@
-// asl-validator ships JavaScript only; this covers its default export as used by the tests.
+// asl-validator ships JavaScript only; this covers its default export as the tests and infra/definition.ts use it.
 declare module "asl-validator" {
   interface AslValidationResult {
     isValid: boolean;

@@ -1,5 +1,4 @@
-import { Fetcher } from "../../shared/fetch/fetcher.ts";
-import { type Candidate, type ProbeReport, probeSite } from "../../shared/probe/probe-site.ts";
+import { type Candidate, type ProbeReport, probeFetcher, probeSite } from "../../shared/probe/probe-site.ts";
 import { defineCommand } from "../command.ts";
 import type { Io } from "../io.ts";
 import { UsageError } from "../usage-error.ts";
@@ -50,12 +49,7 @@ export const probe = defineCommand({
   positionals: { exactlyOne: "URL" },
   async handler({ values, positionals }, io) {
     const url = startUrl(positionals[0] ?? "");
-    // One retry at most: a probe is a look around, not an ingestion that must get through.
-    const fetcher = new Fetcher({
-      allowPrivateNetwork: values["allow-private-network"],
-      timeoutMs: 15_000,
-      retry: { retries: 1, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
-    });
+    const fetcher = probeFetcher(values["allow-private-network"]);
     try {
       const report = await probeSite(url, fetcher);
       if (values.json) io.out(JSON.stringify(report, null, 2));

@@ -1,7 +1,6 @@
 import { join, relative } from "node:path";
 import { formatProblem } from "../../shared/config/validation.ts";
-import { Fetcher } from "../../shared/fetch/fetcher.ts";
-import { probeSite } from "../../shared/probe/probe-site.ts";
+import { probeFetcher, probeSite } from "../../shared/probe/probe-site.ts";
 import { defineCommand } from "../command.ts";
 import type { Io } from "../io.ts";
 import { type ValidationReport, validateConfigPaths } from "../validate-configs.ts";
@@ -13,11 +12,7 @@ const DEFAULT_CONFIGS_DIR = join(import.meta.dirname, "..", "..", "examples", "c
  * writes the catalog: the proposal is printed for the user to paste, or not.
  */
 async function probeHomepages(report: ValidationReport, allowPrivateNetwork: boolean, io: Io): Promise<void> {
-  const fetcher = new Fetcher({
-    allowPrivateNetwork,
-    timeoutMs: 15_000,
-    retry: { retries: 1, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
-  });
+  const fetcher = probeFetcher(allowPrivateNetwork);
   try {
     for (const source of report.homepageOnly) {
       const probed = await probeSite(source.homepage_url, fetcher);

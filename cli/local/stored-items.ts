@@ -1,5 +1,10 @@
 import { type Item, ItemListSchema } from "../../shared/store/item.ts";
-import { clientItemsPrefix, DATA_PREFIXES } from "../../shared/store/keys.ts";
+import {
+  clientItemsPrefix,
+  clientReportKey,
+  DATA_PREFIXES,
+  runIdOfClientReport,
+} from "../../shared/store/keys.ts";
 import type { S3Store } from "../../shared/store/s3-store.ts";
 
 /** Every stored item of a client, oldest day first, in file order. */
@@ -25,13 +30,13 @@ export async function latestDropped(
   bucket: string,
   clientId: string,
 ): Promise<{ runId: string; dropped: unknown[] } | null> {
-  const suffix = `/clients/${clientId}.json`;
-  const key = (await store.listKeys(bucket, DATA_PREFIXES.runs))
-    .filter((k) => k.endsWith(suffix))
+  const runId = (await store.listKeys(bucket, DATA_PREFIXES.runs))
+    .map((key) => runIdOfClientReport(key, clientId))
+    .filter((id): id is string => id !== null)
     .sort()
     .at(-1);
-  if (!key) return null;
-  const report = (await store.getJson(bucket, key))?.value as { dropped_items?: unknown[] } | undefined;
-  const runId = key.slice(DATA_PREFIXES.runs.length, -suffix.length);
+  if (!runId) return null;
+  const stored = await store.getJson(bucket, clientReportKey(runId, clientId));
+  const report = stored?.value as { dropped_items?: unknown[] } | undefined;
   return { runId, dropped: report?.dropped_items ?? [] };
 }

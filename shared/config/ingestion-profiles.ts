@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { termKey } from "../filter/term-matcher.ts";
-import { INGESTION_PROFILES_KEY } from "../store/keys.ts";
+import { INGESTION_PROFILES_KEY, SCOPES_PREFIX } from "../store/keys.ts";
 import {
   fewestMatches,
   groupIds,
@@ -12,7 +12,6 @@ import { formatPath } from "./problem-path.ts";
 import {
   parseScopeFiles,
   resolveScope,
-  SCOPES_PREFIX,
   type ScopeCatalog,
   type ScopeFileText,
   type ScopeList,
@@ -26,7 +25,6 @@ import { parseYamlFile } from "./yaml-file.ts";
  * names its profile with `ingestion_profile` in the source catalog; a profile names term lists of
  * canonical/scopes/*.yaml (see `resolveScope` for how a name finds its list).
  */
-export const PROFILES_KEY = INGESTION_PROFILES_KEY;
 
 /**
  * - `ingest_all`: no filter.
@@ -393,7 +391,7 @@ export function parseProfileConfig(files: ProfileFiles): ProfileConfigResult {
   return result;
 }
 
-/** The profile a catalog source names (`ingestion_profile`, an extra key of the source), if any. */
+/** The profile a catalog source names (`ingestion_profile`), if any; an empty name is none. */
 export function sourceProfileName(source: Readonly<Record<string, unknown>>): string | undefined {
   const name = source.ingestion_profile;
   return typeof name === "string" && name !== "" ? name : undefined;
@@ -462,6 +460,6 @@ export async function loadProfileFiles(
 ): Promise<ProfileFiles> {
   const scopeKeys = keys.filter(isScopeFileKey).sort();
   const scopes = await Promise.all(scopeKeys.map(async (file) => ({ file, text: await read(file) })));
-  if (!keys.includes(PROFILES_KEY)) return { scopes };
-  return { profiles: { file: PROFILES_KEY, text: await read(PROFILES_KEY) }, scopes };
+  if (!keys.includes(INGESTION_PROFILES_KEY)) return { scopes };
+  return { profiles: { file: INGESTION_PROFILES_KEY, text: await read(INGESTION_PROFILES_KEY) }, scopes };
 }

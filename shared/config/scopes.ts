@@ -4,9 +4,6 @@ import { formatPath } from "./problem-path.ts";
 import type { ValidationProblem } from "./validation.ts";
 import { parseYamlFile } from "./yaml-file.ts";
 
-/** Every YAML file directly under SCOPES_PREFIX is a scope file. */
-export { SCOPES_PREFIX };
-
 const SCOPE_FILE = /^([^/]+)\.ya?ml$/;
 
 /** `canonical/scopes/exclusion_scopes.yaml` -> `exclusion_scopes`; anything else -> null. */

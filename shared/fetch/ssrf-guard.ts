@@ -100,7 +100,7 @@ METADATA.addAddress("fd00:ec2::254", "ipv6");
 interface ParsedAddress {
   family: 4 | 6;
   text: string;
-  /** The IPv4 address an IPv6 one carries (mapped, NAT64, 6to4, Teredo), if any. */
+  /** The IPv4 address an IPv6 one carries (mapped, translated, NAT64, 6to4), if any; Teredo is refused whole. */
   embedded: string | null;
 }
 

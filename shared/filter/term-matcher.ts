@@ -40,7 +40,7 @@ const UNSPACED_SCRIPT =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const HANGUL = /\p{Script=Hangul}/u;
 
-export const MAX_GAP = 80;
+const MAX_GAP = 80;
 const GAP_MARKER = ".*";
 const GAP = `[^.!?\\n]{0,${MAX_GAP}}?`;
 

@@ -6,7 +6,7 @@ import type { Runtime } from "./runtime.ts";
  * The runtime of one invocation: logs carry the request id and cold_start (Powertools' Lambda context
  * keys), and the remaining time is read from Lambda, so the domain can stop starting work near the end.
  */
-export function invocationRuntime(rt: Runtime, context: Context | undefined): Runtime {
+function invocationRuntime(rt: Runtime, context: Context | undefined): Runtime {
   if (!context) return rt;
   rt.logger.addContext(context);
   return { ...rt, remainingMs: () => context.getRemainingTimeInMillis() };

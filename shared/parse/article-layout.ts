@@ -208,7 +208,7 @@ function isStructuralNoise(el: Element): boolean {
  * outside navigation, sidebars and footers. An h2 wins only when it is the title and no h1 comes close
  * (sites whose h1 is the logo or the section name).
  */
-export function findHeadline($: CheerioAPI): Element | undefined {
+function findHeadline($: CheerioAPI): Element | undefined {
   const variants = titleVariants(
     [
       $('meta[property="og:title"]').attr("content"),
@@ -233,7 +233,7 @@ export function findHeadline($: CheerioAPI): Element | undefined {
  * The closest ancestor that holds the whole article: article, an Article itemscope or main. Without one,
  * the third ancestor up: enough to hold the byline and the text next to a headline, short of the page.
  */
-export function findArticleRoot($: CheerioAPI, headline: Element | undefined): Element | undefined {
+function findArticleRoot($: CheerioAPI, headline: Element | undefined): Element | undefined {
   if (!headline) return $("article, [itemtype*=Article], main, [role=main]").toArray().find(isElement);
   const chain = ancestors(headline).filter((el) => !["html", "body"].includes(tagOf(el)));
   const marked = chain.find((el) => {

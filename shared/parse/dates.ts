@@ -280,8 +280,21 @@ export function toIsoUtc(d: Date): string {
   return d.toISOString();
 }
 
+// Compiled once: parseDate runs for every feed date, <time> and meta tag.
+const ISO_WHOLE = new RegExp(`^${ISO_BODY}$`, "i");
+const TEXTUAL_WHOLE = [DAY_FIRST_BODY, MONTH_FIRST_BODY].map(
+  (body) => new RegExp(`^(?:${WEEKDAY_PREFIX})?${body}${TIME_PART}$`, "i"),
+);
+const KOREAN_WHOLE = [KOREAN_BODY, DOTTED_YMD_BODY, `${ISO_DATE_BODY}\\s*(?=오전|오후)`].map(
+  (body) => new RegExp(`^${body}${KOREAN_TIME}$`),
+);
+const NUMERIC_WHOLE = new RegExp(
+  "^(?<firstNumber>\\d{1,2})(?<separator>[./-])(?<secondNumber>\\d{1,2})\\k<separator>(?<year>\\d{4})" +
+    "(?:,?\\s+(?<hour>\\d{1,2}):(?<minute>\\d{2})(?::(?<second>\\d{2}))?)?$",
+);
+
 function parseIso(input: string): Parts | undefined {
-  const m = new RegExp(`^${ISO_BODY}$`, "i").exec(input);
+  const m = ISO_WHOLE.exec(input);
   if (m) return readIso(groupsOf(m));
   const slashed = /^(?<year>\d{4})\/(?<month>\d{1,2})\/(?<day>\d{1,2})$/.exec(input);
   return slashed ? readNumericDate(groupsOf(slashed)) : undefined;
@@ -324,16 +337,16 @@ function parseRfc822(input: string): Parts | undefined {
 }
 
 function parseTextual(input: string): Parts | undefined {
-  for (const body of [DAY_FIRST_BODY, MONTH_FIRST_BODY]) {
-    const m = new RegExp(`^(?:${WEEKDAY_PREFIX})?${body}${TIME_PART}$`, "i").exec(input);
+  for (const re of TEXTUAL_WHOLE) {
+    const m = re.exec(input);
     if (m) return readNamedMonth(groupsOf(m));
   }
   return undefined;
 }
 
 function parseKorean(input: string): Parts | undefined {
-  for (const body of [KOREAN_BODY, DOTTED_YMD_BODY, `${ISO_DATE_BODY}\\s*(?=오전|오후)`]) {
-    const m = new RegExp(`^${body}${KOREAN_TIME}$`).exec(input);
+  for (const re of KOREAN_WHOLE) {
+    const m = re.exec(input);
     if (m) return readNumericWithTime(groupsOf(m));
   }
   return undefined;
@@ -384,10 +397,7 @@ function withZone(parts: Parts, zone: string | undefined, strict: boolean): Part
 }
 
 function parseNumeric(input: string, locale: string | undefined): Parts | undefined {
-  const m = new RegExp(
-    "^(?<firstNumber>\\d{1,2})(?<separator>[./-])(?<secondNumber>\\d{1,2})\\k<separator>(?<year>\\d{4})" +
-      "(?:,?\\s+(?<hour>\\d{1,2}):(?<minute>\\d{2})(?::(?<second>\\d{2}))?)?$",
-  ).exec(input);
+  const m = NUMERIC_WHOLE.exec(input);
   if (!m) return undefined;
   const g = groupsOf(m);
   const parts =
@@ -465,8 +475,20 @@ const FORMAT_TOKENS: Array<{ token: string; field: FormatField; value: string; s
   { token: "a", field: "meridiem", value: "[AaPp]\\.?[Mm]\\.?" },
 ];
 
-/** The regex of a declared format, one named group per field; null when a field repeats. */
+/** A source declares one or two formats and every item of its page is read with them. */
+const formatRegexes = new Map<string, RegExp | null>();
+
 function formatRegex(format: string): RegExp | null {
+  let re = formatRegexes.get(format);
+  if (re === undefined) {
+    re = compileFormat(format);
+    formatRegexes.set(format, re);
+  }
+  return re;
+}
+
+/** The regex of a declared format, one named group per field; null when a field repeats. */
+function compileFormat(format: string): RegExp | null {
   let pattern = "";
   let rest = format;
   while (rest.length > 0) {

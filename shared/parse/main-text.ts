@@ -80,11 +80,7 @@ function cleanedText(html: string, url: string): string | null {
   const document = parseDocument(html, url);
   if (document.body) flattenDeepNesting(document.body);
   removeBoilerplate(document);
-  if (!isProbablyReaderable(document, { minScore: READERABLE_MIN_SCORE })) return null;
-  const content = readArticle(document);
-  if (!content) return null;
-  const blocks = new BlockCollector().collect(content).filter(isArticleBlock);
-  return hasArticleBody(blocks) ? joinBlocks(blocks) : null;
+  return articleTextOf(document);
 }
 
 /**
@@ -93,7 +89,11 @@ function cleanedText(html: string, url: string): string | null {
  * library's own result serves, so the clean-up never does worse than the library alone.
  */
 function libraryFallback(html: string, url: string): string | null {
-  const document = parseDocument(html, url);
+  return articleTextOf(parseDocument(html, url));
+}
+
+/** Readability's article as text, its non-article blocks left out; null when the page is no article. */
+function articleTextOf(document: DomDocument): string | null {
   if (!isProbablyReaderable(document, { minScore: READERABLE_MIN_SCORE })) return null;
   const content = readArticle(document);
   if (!content) return null;

@@ -1,6 +1,6 @@
 import { ParseError } from "../errors/source-errors.ts";
 /**
- * Feed parsing in one streaming pass (shared/feed-xml.ts), not through rss-parser, the project's chosen
+ * Feed parsing in one streaming pass (shared/parse/feed-xml.ts), not through rss-parser, the project's chosen
  * feed library: rss-parser needs well-formed XML (so a repair pass first) and then reads it twice more
  * (sax, xml2js). On the benchmark's corpus workload (`npm run bench`) that measured 5.3 MB/s, and xml2js
  * alone caps near 14 MB/s, short of the 20 MB/s target; this pass measures 33 MB/s

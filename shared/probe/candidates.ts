@@ -118,7 +118,7 @@ const TOPIC_RANK: Record<Topic, number> = { press: 4, news: 3, neutral: 2, blog:
 const FILE_PATH = /\.(pdf|docx?|xlsx?|pptx?|zip|jpe?g|png|gif|svg|mp4|mp3)$/i;
 
 /** NFD splits Hangul syllables too, but keywords go through the same steps, so they still match. */
-export function normaliseWords(text: string): string {
+function normaliseWords(text: string): string {
   return text
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
@@ -166,20 +166,12 @@ export function pathWords(url: URL): string {
     .join(" ");
 }
 
-/** Careers in the text or the path disqualifies; otherwise the stronger of the two wins. */
-export function topicOfLink(text: string, url: URL): Topic {
-  const byText = topicOfText(text);
-  const byPath = topicOfText(pathWords(url));
-  if (byText === "careers" || byPath === "careers") return "careers";
-  return TOPIC_RANK[byText] >= TOPIC_RANK[byPath] ? byText : byPath;
-}
-
 export function strongerTopic(a: Topic, b: Topic): Topic {
   return TOPIC_RANK[a] >= TOPIC_RANK[b] ? a : b;
 }
 
 /** www.example.com and example.com are one site; the port is kept, it is part of where the site lives. */
-export function siteKey(url: URL): string {
+function siteKey(url: URL): string {
   return url.host.toLowerCase().replace(/^www\./, "");
 }
 
@@ -276,7 +268,7 @@ export function pageCandidates(html: string, pageUrl: string, declaredBy: string
   return [...feedCandidates(html, pageUrl, declaredBy), ...linkCandidates(html, pageUrl)];
 }
 
-export const COMMON_PATHS = ["/press/", "/newsroom/", "/press-releases/", "/news/", "/media/", "/feed/"];
+const COMMON_PATHS = ["/press/", "/newsroom/", "/press-releases/", "/news/", "/media/", "/feed/"];
 
 /** Guesses tried last, when no page or sitemap said where the news is. */
 export function commonPathCandidates(origin: string): ListingCandidate[] {

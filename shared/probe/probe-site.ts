@@ -1,5 +1,5 @@
 import { SourceError } from "../errors/source-errors.ts";
-import type { Fetcher, FetchRequest } from "../fetch/fetcher.ts";
+import { Fetcher, type FetchRequest } from "../fetch/fetcher.ts";
 import { decodeBody } from "../parse/charset.ts";
 import { extractListing } from "../parse/listing/generic-listing.ts";
 import { parseFeed } from "../parse/parse-feed.ts";
@@ -61,6 +61,15 @@ export interface ProbeOptions {
 }
 
 export const DEFAULT_MAX_REQUESTS = 15;
+
+/** One retry at most and a short timeout: a probe is a look around, not an ingestion that must get through. */
+export function probeFetcher(allowPrivateNetwork: boolean): Fetcher {
+  return new Fetcher({
+    allowPrivateNetwork,
+    timeoutMs: 15_000,
+    retry: { retries: 1, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 },
+  });
+}
 const MAX_SITEMAPS = 2;
 const RUNNERS_UP = 4;
 const FIRST_ITEMS = 5;

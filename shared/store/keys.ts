@@ -53,3 +53,11 @@ export function clientReportsPrefix(runId: string): string {
 export function clientReportKey(runId: string, clientId: string): string {
   return `${clientReportsPrefix(runId)}${clientId}.json`;
 }
+
+/** The run a client's report belongs to, or null when the key is not one of that client's reports. */
+export function runIdOfClientReport(key: string, clientId: string): string | null {
+  const suffix = `/clients/${clientId}.json`;
+  if (!key.startsWith(DATA_PREFIXES.runs) || !key.endsWith(suffix)) return null;
+  const runId = key.slice(DATA_PREFIXES.runs.length, -suffix.length);
+  return runId.length > 0 && !runId.includes("/") ? runId : null;
+}

@@ -101,10 +101,11 @@ async function readProfiles(rt: Runtime): Promise<CompiledProfiles | null> {
     rt.store.listKeys(rt.configBucket, SCOPES_PREFIX),
   ]);
   if (!profiles) return null;
-  const texts = new Map([[INGESTION_PROFILES_KEY, profiles.text]]);
-  const files = await loadProfileFiles([INGESTION_PROFILES_KEY, ...scopeKeys], async (key) => {
-    return texts.get(key) ?? (await rt.store.getText(rt.configBucket, key))?.text ?? "";
-  });
+  const read = async (key: string) =>
+    key === INGESTION_PROFILES_KEY
+      ? profiles.text
+      : ((await rt.store.getText(rt.configBucket, key))?.text ?? "");
+  const files = await loadProfileFiles([INGESTION_PROFILES_KEY, ...scopeKeys], read);
   return compiledOnce(files, rt);
 }
 

@@ -6,8 +6,8 @@ import { clientReportKey, dailyItemsKey } from "../store/keys.ts";
 import { FAILING_STREAK, isFailure, type SourcesState } from "../store/source-state.ts";
 import type { IngestItem } from "./execution-input.ts";
 import type { SourceReport } from "./ingest-source.ts";
-import { periodWindow } from "./item-filters.ts";
-import type { Selection, SourceCandidates } from "./select-items.ts";
+import type { Window } from "./item-filters.ts";
+import type { Selection, SourceResult } from "./select-items.ts";
 
 /**
  * What a branch returns through the state machine: counters only, about 100 bytes, so 1,000 branches fit
@@ -38,7 +38,7 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
 
 /** Each source's report, with its health as stored after this run and what became of its candidates. */
 export function sourceReports(
-  results: readonly SourceCandidates[],
+  results: readonly SourceResult[],
   state: SourcesState,
   selection: Selection,
 ): SourceReport[] {
@@ -55,8 +55,8 @@ export function sourceReports(
   });
 }
 
-/** Source counters by outcome; the same shape whether the client succeeded or all its sources failed. */
-export function sourceCounts(reports: readonly SourceReport[]) {
+/** A succeeded client's source counters by outcome, zeros left out. */
+function sourceCounts(reports: readonly SourceReport[]) {
   const count = (pred: (r: SourceReport) => boolean) => reports.filter(pred).length;
   return nonZero({
     sources_ok: count((r) => r.outcome === "ok"),
@@ -91,7 +91,7 @@ export function clientResult(
 /** `runs/{run_id}/clients/{client_id}.json`: the per-source detail that stays out of the state machine. */
 export async function writeClientReport(
   item: IngestItem,
-  config: ClientConfig,
+  window: Window,
   resolved: ResolvedSources,
   selection: Selection,
   reports: readonly SourceReport[],
@@ -102,7 +102,7 @@ export async function writeClientReport(
   await rt.store.putJson(rt.dataBucket, clientReportKey(item.run_id, item.client_id), {
     item,
     result,
-    window: periodWindow(item.window_end, item.period_days ?? config.pipeline.default_period_days),
+    window,
     dropped: selection.dropped,
     dropped_items: selection.droppedItems,
     sources: reports,

@@ -7,8 +7,8 @@ import { urlKey } from "../store/item-id.ts";
 import type { ClientInputs } from "./client-inputs.ts";
 import type { IngestItem } from "./execution-input.ts";
 import { type Candidate, ingestSource, misconfiguredResult } from "./ingest-source.ts";
-import { periodWindow, windowVerdict } from "./item-filters.ts";
-import type { SourceCandidates } from "./select-items.ts";
+import { type Window, windowVerdict } from "./item-filters.ts";
+import type { SourceResult } from "./select-items.ts";
 
 /**
  * All of a client's sources are in flight together (the run waits for the slowest source, not a sum of
@@ -21,10 +21,10 @@ const MAX_SOURCES_IN_FLIGHT = 64;
  * Time kept back at the end of an invocation: a request already started can take the fetch timeout, and
  * the writes need a few seconds. Past it no new source or article fetch starts.
  */
-export const DEFAULT_DEADLINE_MARGIN_MS = 45_000;
+const DEFAULT_DEADLINE_MARGIN_MS = 45_000;
 
 /** False once the invocation's remaining time is below the margin; always true without a deadline. */
-export function canStartFetches(rt: Runtime): () => boolean {
+function canStartFetches(rt: Runtime): () => boolean {
   const remaining = rt.remainingMs;
   if (!remaining) return () => true;
   const margin = rt.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
@@ -35,11 +35,7 @@ export function canStartFetches(rt: Runtime): () => boolean {
  * Article requests are spent on candidates that can become items: never delivered before, and undated
  * (the article may date them) or inside the run's window.
  */
-function wantedCandidates(item: IngestItem, inputs: ClientInputs): (c: Candidate) => boolean {
-  const window = periodWindow(
-    item.window_end,
-    item.period_days ?? inputs.config.pipeline.default_period_days,
-  );
+function wantedCandidates(inputs: ClientInputs, window: Window): (c: Candidate) => boolean {
   return (c) => {
     if (inputs.ledger.seen[urlKey(c.canonical)] !== undefined) return false;
     const verdict = windowVerdict(c.published_at, window, "balanced");
@@ -52,9 +48,10 @@ export async function fetchSources(
   resolved: ResolvedSources,
   item: IngestItem,
   inputs: ClientInputs,
+  window: Window,
   rt: Runtime,
-): Promise<SourceCandidates[]> {
-  const fetched = await fetchRunnable(resolved.sources, item, inputs, rt);
+): Promise<SourceResult[]> {
+  const fetched = await fetchRunnable(resolved.sources, item, inputs, window, rt);
   const at = rt.now().toISOString();
   return [...fetched, ...resolved.misconfigured.map((m) => misconfiguredResult(m, at))];
 }
@@ -63,11 +60,12 @@ async function fetchRunnable(
   sources: readonly Source[],
   item: IngestItem,
   inputs: ClientInputs,
+  window: Window,
   rt: Runtime,
-): Promise<SourceCandidates[]> {
+): Promise<SourceResult[]> {
   const fetcher = new Fetcher(rt.fetchPolicy, { canStart: canStartFetches(rt), now: rt.now });
   const limit = pLimit(MAX_SOURCES_IN_FLIGHT);
-  const isWanted = wantedCandidates(item, inputs);
+  const isWanted = wantedCandidates(inputs, window);
   const minWordCount = inputs.config.source_config.content_filters?.min_word_count;
   try {
     return await Promise.all(

@@ -11,6 +11,7 @@ import {
 } from "./client-report.ts";
 import type { IngestItem } from "./execution-input.ts";
 import { fetchSources } from "./fetch-sources.ts";
+import { periodWindow } from "./item-filters.ts";
 import { selectItems } from "./select-items.ts";
 import { sourceAttempts, storeDelivery } from "./store-delivery.ts";
 
@@ -35,15 +36,19 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
     inputs.catalog,
     inputs.extractors,
   );
-  const results = await fetchSources(resolved, item, inputs, rt);
+  const window = periodWindow(
+    item.window_end,
+    item.period_days ?? inputs.config.pipeline.default_period_days,
+  );
+  const results = await fetchSources(resolved, item, inputs, window, rt);
   const now = rt.now();
-  const selection = selectItems(results, item, inputs.config, inputs.ledger, now, inputs.profiles);
+  const selection = selectItems(results, item, inputs.config, inputs.ledger, now, window, inputs.profiles);
   const attempts = sourceAttempts(results, selection);
   const delivery = await storeDelivery(item, selection, attempts, inputs, now, rt);
   const reports = sourceReports(results, delivery.state, selection);
   const durationMs = rt.now().getTime() - started;
   const result = clientResult(item, inputs.config, selection, reports, delivery.added, durationMs);
-  await writeClientReport(item, inputs.config, resolved, selection, reports, result, rt);
+  await writeClientReport(item, window, resolved, selection, reports, result, rt);
   rt.logger.info("client ingested", { ...result });
   failIfAllSourcesFailed(item.client_id, reports);
   return result;

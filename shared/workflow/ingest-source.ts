@@ -7,6 +7,7 @@ import type { DiscoveredListing, SourceAttempt, SourceOutcome, SourceState } fro
 import { enrichFromArticles } from "./article-enrichment.ts";
 import { discoverListing, discoversFromHomepage, mayRediscover } from "./discovered-listing.ts";
 import { readFeedDocument, readPageDocument } from "./html-source.ts";
+import type { SourceResult } from "./select-items.ts";
 import type { Candidate, Extraction } from "./source-candidates.ts";
 import {
   type DocumentFetch,
@@ -91,10 +92,7 @@ function attemptOf(outcome: SourceOutcome, at: string, validators: Validators | 
 }
 
 /** A source whose catalog entry cannot run: it fails alone, without a request, naming file, entry and field. */
-export function misconfiguredResult(
-  m: MisconfiguredSource,
-  at: string,
-): { source: Source; run: SourceRunResult } {
+export function misconfiguredResult(m: MisconfiguredSource, at: string): SourceResult {
   const error = new SourceConfigInvalidError(m.message, "");
   const source: Source = {
     source_key: m.source_key,

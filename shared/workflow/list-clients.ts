@@ -115,6 +115,6 @@ function namedClients(input: ExecutionInput): string[] | null {
 }
 
 /** One `{"client_id": ...}` per line: the shape a Distributed Map's ItemReader reads as JSON Lines. */
-export function clientListJsonl(clients: readonly { client_id: string }[]): string {
+function clientListJsonl(clients: readonly { client_id: string }[]): string {
   return clients.map((c) => JSON.stringify(c)).join("\n") + (clients.length > 0 ? "\n" : "");
 }

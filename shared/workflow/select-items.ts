@@ -7,13 +7,7 @@ import { contentHash, itemId, urlKey } from "../store/item-id.ts";
 import type { SeenLedger } from "../store/seen-ledger.ts";
 import type { IngestItem } from "./execution-input.ts";
 import type { Candidate, SourceRunResult } from "./ingest-source.ts";
-import {
-  compileExcludePatterns,
-  contentVerdict,
-  periodWindow,
-  type Window,
-  windowVerdict,
-} from "./item-filters.ts";
+import { compileExcludePatterns, contentVerdict, type Window, windowVerdict } from "./item-filters.ts";
 
 /** Why candidates did not become new items, for the per-client detail. */
 export interface DropCounts {
@@ -63,7 +57,8 @@ export interface Selection {
   found: number;
 }
 
-export interface SourceCandidates {
+/** A source of the client and how its run ended. */
+export interface SourceResult {
   source: Source;
   run: SourceRunResult;
 }
@@ -181,14 +176,14 @@ function retentionOf(selection: Selection, sourceKey: string): SourceRetention {
 
 /** Window, ingestion mode, content filters, ingestion profiles, then dedup within the run and the ledger. */
 export function selectItems(
-  results: readonly SourceCandidates[],
+  results: readonly SourceResult[],
   item: IngestItem,
   config: ClientConfig,
   ledger: SeenLedger,
   now: Date,
+  window: Window,
   profiles: CompiledProfiles | null = null,
 ): Selection {
-  const window = periodWindow(item.window_end, item.period_days ?? config.pipeline.default_period_days);
   const selector = new Selector(item, config, ledger, window, profiles);
   const selection: Selection = {
     unfinished: new Set(),
@@ -217,7 +212,7 @@ export function selectItems(
   return selection;
 }
 
-export function toItem(c: Candidate, source: Source, ingestedAt: string): Item {
+function toItem(c: Candidate, source: Source, ingestedAt: string): Item {
   return {
     item_id: itemId(source.source_key, c.canonical),
     source_key: source.source_key,

@@ -12,7 +12,7 @@ import {
 } from "../store/source-state.ts";
 import type { ClientInputs } from "./client-inputs.ts";
 import type { IngestItem } from "./execution-input.ts";
-import type { Selection, SourceCandidates } from "./select-items.ts";
+import type { Selection, SourceResult } from "./select-items.ts";
 
 export interface Delivery {
   /** Items that were not in the day's file yet. */
@@ -41,7 +41,7 @@ function parseStoredItems(key: string): (stored: unknown) => Item[] {
 
 /** Each source's attempt; an unfinished source keeps its validators as they were (see Selection). */
 export function sourceAttempts(
-  results: readonly SourceCandidates[],
+  results: readonly SourceResult[],
   selection: Selection,
 ): Map<string, SourceAttempt> {
   return new Map(

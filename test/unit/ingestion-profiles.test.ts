@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   loadProfileFiles,
-  PROFILES_KEY,
   type ProfileFiles,
   parseProfileConfig,
   sourceProfileProblems,
 } from "../../shared/config/ingestion-profiles.ts";
 import { parseScopeFiles, resolveScope } from "../../shared/config/scopes.ts";
 import { formatProblem } from "../../shared/config/validation.ts";
+import { INGESTION_PROFILES_KEY } from "../../shared/store/keys.ts";
 import { PROFILES_FIXTURE_DIR, readProfileFiles } from "../fixtures/profiles/config-files.ts";
 
 const EXCLUSIONS = "canonical/scopes/exclusion_scopes.yaml";
@@ -21,7 +21,7 @@ const SCOPES = [
 ];
 
 function withProfiles(yaml: string, scopes = SCOPES): ProfileFiles {
-  return { profiles: { file: PROFILES_KEY, text: yaml }, scopes };
+  return { profiles: { file: INGESTION_PROFILES_KEY, text: yaml }, scopes };
 }
 
 function problemsOf(yaml: string, scopes = SCOPES): string[] {
@@ -127,7 +127,7 @@ describe("scope names", () => {
 describe("validation problems name the file and the path", () => {
   it("an unknown mode", () => {
     expect(problemsOf("profiles:\n  p:\n    signal_requirements:\n      mode: filter_all\n")).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.mode: unknown mode "filter_all": expected one of ingest_all, exclude_only, require_signals, require_multi_signals`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.mode: unknown mode "filter_all": expected one of ingest_all, exclude_only, require_signals, require_multi_signals`,
     ]);
   });
 
@@ -144,7 +144,7 @@ describe("validation problems name the file and the path", () => {
 `;
     const result = parseProfileConfig(withProfiles(yaml));
     expect(result.problems.map(formatProblem)).toEqual([
-      `${PROFILES_KEY}: profiles.corporate_pure_player.signal_requirements.require_one_of[1]: unknown scope "x"`,
+      `${INGESTION_PROFILES_KEY}: profiles.corporate_pure_player.signal_requirements.require_one_of[1]: unknown scope "x"`,
     ]);
     expect([...result.config.profiles.keys()]).toEqual(["other"]);
     expect([...result.config.brokenProfiles]).toEqual(["corporate_pure_player"]);
@@ -163,9 +163,9 @@ describe("validation problems name the file and the path", () => {
           scopes: [lai_companies, lai_keywords]
 `;
     expect(problemsOf(yaml)).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.sector_press_requirements.exclude_if[0]: unknown scope "oral_route_detected"`,
-      `${PROFILES_KEY}: profiles.p.signal_requirements.exclusion_scopes[0]: unknown scope "exclusion_scopes.nope"`,
-      `${PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[0].scopes[1]: scope "lai_keywords" is a group of scopes (core_phrases): name one, e.g. "lai_keywords.core_phrases"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.sector_press_requirements.exclude_if[0]: unknown scope "oral_route_detected"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.exclusion_scopes[0]: unknown scope "exclusion_scopes.nope"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[0].scopes[1]: scope "lai_keywords" is a group of scopes (core_phrases): name one, e.g. "lai_keywords.core_phrases"`,
     ]);
   });
 
@@ -174,23 +174,23 @@ describe("validation problems name the file and the path", () => {
     const yaml = (logic: string) =>
       `profiles:\n  p:\n    signal_requirements:\n      mode: require_signals\n      combination_logic: "${logic}"\n      required_signal_groups:\n${group("a")}${group("b")}`;
     expect(problemsOf(yaml("a AND (b OR c)"))).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.combination_logic: unknown group "c"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.combination_logic: unknown group "c"`,
     ]);
     expect(problemsOf(yaml("a AND (b"))).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.combination_logic: cannot read "a AND (b": missing ")"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.combination_logic: cannot read "a AND (b": missing ")"`,
     ]);
     expect(problemsOf(yaml("a & b"))).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.combination_logic: cannot read "a & b": unexpected "&"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.combination_logic: cannot read "a & b": unexpected "&"`,
     ]);
     const duplicated = `profiles:\n  p:\n    signal_requirements:\n      mode: require_signals\n      required_signal_groups:\n${group("a")}${group("a")}`;
     expect(problemsOf(duplicated)).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[1].group_id: duplicate group "a"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[1].group_id: duplicate group "a"`,
     ]);
   });
 
   it("a require mode without anything to require, and malformed fields", () => {
     expect(problemsOf("profiles:\n  p:\n    signal_requirements:\n      mode: require_signals\n")).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.mode: mode require_signals needs required_signal_groups or require_one_of`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.mode: mode require_signals needs required_signal_groups or require_one_of`,
     ]);
     const yaml = `profiles:
   p:
@@ -201,8 +201,8 @@ describe("validation problems name the file and the path", () => {
   q: {}
 `;
     expect(problemsOf(yaml)).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[0].min_matches: Too small: expected number to be >=1`,
-      `${PROFILES_KEY}: profiles.q.signal_requirements: Invalid input: expected object, received undefined`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[0].min_matches: Too small: expected number to be >=1`,
+      `${INGESTION_PROFILES_KEY}: profiles.q.signal_requirements: Invalid input: expected object, received undefined`,
     ]);
   });
 
@@ -217,8 +217,8 @@ metadata:
 `;
     const result = parseProfileConfig(withProfiles(yaml));
     expect(result.problems.map(formatProblem)).toEqual([
-      `${PROFILES_KEY}: metadata.referenced_scopes.exclusion_scopes[0]: unknown scope "exclusion_scopes.esg_generic"`,
-      `${PROFILES_KEY}: profiles.p.applicable_contexts.company_scopes[0]: unknown scope "lai_companies_gone"`,
+      `${INGESTION_PROFILES_KEY}: metadata.referenced_scopes.exclusion_scopes[0]: unknown scope "exclusion_scopes.esg_generic"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.applicable_contexts.company_scopes[0]: unknown scope "lai_companies_gone"`,
     ]);
     expect([...result.config.profiles.keys()]).toEqual(["p"]);
   });
@@ -262,9 +262,9 @@ unrelated_top_level: 1
     const result = parseProfileConfig(withProfiles(yaml));
     expect(result.problems).toEqual([]);
     expect(result.warnings.map(formatProblem)).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[0].scopes[0]: scope "exclusion_scopes.empty" has no terms (${EXCLUSIONS}), so it never matches`,
-      `${PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[0]: group "g" needs 1 matching terms but its scopes hold fewer, so it is never satisfied`,
-      `${PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[1]: group "h" needs 2 matching terms but its scopes hold fewer, so it is never satisfied`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[0].scopes[0]: scope "exclusion_scopes.empty" has no terms (${EXCLUSIONS}), so it never matches`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[0]: group "g" needs 1 matching terms but its scopes hold fewer, so it is never satisfied`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.required_signal_groups[1]: group "h" needs 2 matching terms but its scopes hold fewer, so it is never satisfied`,
     ]);
     expect(result.config.profiles.has("p")).toBe(true);
   });
@@ -290,13 +290,13 @@ describe("missing files", () => {
     const yaml =
       "profiles:\n  p:\n    signal_requirements: { mode: exclude_only, exclusion_scopes: [hr_content] }\n";
     expect(problemsOf(yaml, [])).toEqual([
-      `${PROFILES_KEY}: profiles.p.signal_requirements.exclusion_scopes[0]: unknown scope "hr_content"`,
+      `${INGESTION_PROFILES_KEY}: profiles.p.signal_requirements.exclusion_scopes[0]: unknown scope "hr_content"`,
     ]);
   });
 
   it("loads only the profiles file and the scope files of a key listing", async () => {
     const texts: Record<string, string> = {
-      [PROFILES_KEY]: "profiles: {}\n",
+      [INGESTION_PROFILES_KEY]: "profiles: {}\n",
       "canonical/scopes/a.yaml": "x: [y]\n",
       "canonical/scopes/nested/b.yaml": "z: [w]\n",
       "canonical/scopes/readme.md": "",
@@ -307,7 +307,7 @@ describe("missing files", () => {
       read.push(key);
       return texts[key] ?? "";
     });
-    expect(files.profiles?.file).toBe(PROFILES_KEY);
+    expect(files.profiles?.file).toBe(INGESTION_PROFILES_KEY);
     expect(files.scopes.map((s) => s.file)).toEqual(["canonical/scopes/a.yaml"]);
     expect(read.sort()).toEqual(["canonical/ingestion/ingestion_profiles.yaml", "canonical/scopes/a.yaml"]);
     expect((await loadProfileFiles([], async () => "")).profiles).toBeUndefined();

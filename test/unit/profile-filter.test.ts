@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { PROFILES_KEY, parseProfileConfig } from "../../shared/config/ingestion-profiles.ts";
+import { parseProfileConfig } from "../../shared/config/ingestion-profiles.ts";
 import { parseYamlFile } from "../../shared/config/yaml-file.ts";
 import {
   type CompiledProfiles,
@@ -10,6 +10,7 @@ import {
   type ProfileItem,
   profileVerdict,
 } from "../../shared/filter/profile-filter.ts";
+import { INGESTION_PROFILES_KEY } from "../../shared/store/keys.ts";
 import { PROFILES_FIXTURE_DIR, readProfileFiles } from "../fixtures/profiles/config-files.ts";
 
 const ItemsSchema = z.record(z.string(), z.object({ title: z.string(), content: z.string() }));
@@ -211,7 +212,10 @@ describe("compilation", () => {
     const scopes = [
       { file: "canonical/scopes/s.yaml", text: "a: [alpha]\nb: [beta]\nc: [gamma, delta]\nempty: []\n" },
     ];
-    const { config, problems } = parseProfileConfig({ profiles: { file: PROFILES_KEY, text: yaml }, scopes });
+    const { config, problems } = parseProfileConfig({
+      profiles: { file: INGESTION_PROFILES_KEY, text: yaml },
+      scopes,
+    });
     expect(problems).toEqual([]);
     return compileProfiles(config);
   }

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
-  PROFILES_KEY,
   type ProfileConfigResult,
   type ProfileFiles,
   parseProfileConfig,
@@ -16,6 +15,7 @@ import {
   compileProfiles,
   profileVerdict,
 } from "../../shared/filter/profile-filter.ts";
+import { INGESTION_PROFILES_KEY } from "../../shared/store/keys.ts";
 import { readProfileFiles } from "../fixtures/profiles/config-files.ts";
 import { externalDir, titled } from "../support/external-material.ts";
 
@@ -38,10 +38,10 @@ const DANGLING = [
   'sector_press_requirements.require_one_of[1]: unknown scope "lai_technology_detected"',
   'sector_press_requirements.require_one_of[2]: unknown scope "lai_molecule_detected"',
   'sector_press_requirements.require_one_of[3]: unknown scope "lai_trademark_detected"',
-].map((p) => `${PROFILES_KEY}: profiles.press_technology_focused.signal_requirements.${p}`);
+].map((p) => `${INGESTION_PROFILES_KEY}: profiles.press_technology_focused.signal_requirements.${p}`);
 
 /** pubmed_indication_focused requires a group whose two scopes are empty lists ("to be filled later"). */
-const INDICATION_GROUP = `${PROFILES_KEY}: profiles.pubmed_indication_focused.signal_requirements.required_signal_groups[0]`;
+const INDICATION_GROUP = `${INGESTION_PROFILES_KEY}: profiles.pubmed_indication_focused.signal_requirements.required_signal_groups[0]`;
 const WARNINGS = [
   `${INDICATION_GROUP}.scopes[0]: scope "addiction_keywords" has no terms (canonical/scopes/indication_scopes.yaml), so it never matches`,
   `${INDICATION_GROUP}.scopes[1]: scope "psychiatry_keywords" has no terms (canonical/scopes/indication_scopes.yaml), so it never matches`,
@@ -123,7 +123,7 @@ describe.skipIf(!material.dir)(titled("the seed configuration's ingestion profil
     profileVerdict(compiled, item, profile, mode);
 
   it("parses, with exactly the dangling references and empty scopes listed here", () => {
-    expect(files.profiles?.file).toBe(PROFILES_KEY);
+    expect(files.profiles?.file).toBe(INGESTION_PROFILES_KEY);
     expect(files.scopes).toHaveLength(6);
     expect(parsed.problems.map(formatProblem).sort()).toEqual([...DANGLING].sort());
     expect(parsed.warnings.map(formatProblem)).toEqual(WARNINGS);
@@ -225,7 +225,7 @@ describe.skipIf(!material.dir)(titled("the seed configuration's ingestion profil
       rule: "press_technology_focused: not applied, it has problems",
       term: null,
     });
-    const profiles = files.profiles ?? { file: PROFILES_KEY, text: "" };
+    const profiles = files.profiles ?? { file: INGESTION_PROFILES_KEY, text: "" };
     const repaired = parseProfileConfig({
       ...files,
       profiles: { ...profiles, text: withoutSectorPressRequirements(profiles.text) },

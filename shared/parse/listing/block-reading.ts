@@ -1,9 +1,9 @@
 import type { Element } from "domhandler";
-import { type DateSource, dateFromTextOrUrl, parseDate } from "../dates.ts";
+import { type DateSource, dateFromTextOrUrl, findDateInText, parseDate, toIsoUtc } from "../dates.ts";
 import type { PageEntry } from "../parse-page.ts";
 import { childElements, classTokens, elementText, isHeading, isInside, textOf } from "./dom.ts";
 import { type ItemLink, isPagerText, isPdfUrl } from "./site.ts";
-import { effectiveWords, isDateLine, isGenericLinkText, NO_URL, withoutFileNote } from "./text-signals.ts";
+import { effectiveWords, isDateLine, isGenericLinkText, withoutFileNote } from "./text-signals.ts";
 
 /** Where an item's title came from; a heading is the strongest sign that a block is a news item. */
 export type TitleOrigin = "heading" | "title_element" | "link" | "text";
@@ -231,8 +231,8 @@ function readDate(
     .map((element) => elementText(element))
     .join(" ");
   // Most blocks say their date in a date element: reading that short text first spares the rest.
-  const inDateElement = dated.length > 0 ? dateFromTextOrUrl(dated, NO_URL) : null;
-  if (inDateElement?.dateSource === "content_text") return inDateElement;
+  const inDateElement = dated.length > 0 ? findDateInText(dated) : null;
+  if (inDateElement) return { published: toIsoUtc(inDateElement), dateSource: "content_text" };
   const rest = textOf(nodes, (element) => element === title);
   const found = dateFromTextOrUrl(rest, link);
   if (found.dateSource !== "none" || !title || !/\d/.test(elementText(title))) return found;

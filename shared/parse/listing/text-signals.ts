@@ -1,4 +1,4 @@
-import { dateFromTextOrUrl, parseDate } from "../dates.ts";
+import { findDateInText, parseDate } from "../dates.ts";
 
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/g;
 
@@ -78,11 +78,8 @@ export function isGenericLinkText(text: string): boolean {
 
 /** A year, or day and month in figures: without one of these no text is a date line. */
 const DATE_FIGURES = /\b(?:19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}\b/;
-/** dateFromTextOrUrl also reads the URL; this one parses fast and holds no date. */
-export const NO_URL = "about:blank";
-
 /** A short text that is a date and little else ("12 March 2025", "Published 12 mars 2025 | Finance"). */
 export function isDateLine(text: string): boolean {
   if (text.length > 40 || !DATE_FIGURES.test(text)) return false;
-  return parseDate(text) !== null || dateFromTextOrUrl(text, NO_URL).dateSource === "content_text";
+  return parseDate(text) !== null || findDateInText(text) !== null;
 }
