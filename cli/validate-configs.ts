@@ -7,8 +7,9 @@ import { parseHtmlExtractors } from "../shared/config/html-extractors.ts";
 import { parseProfileConfig, sourceProfileProblems } from "../shared/config/ingestion-profiles.ts";
 import { referenceProblems } from "../shared/config/resolve-sources.ts";
 import { CATALOG_KEY, parseSourceCatalog, type SourceCatalog } from "../shared/config/source-catalog.ts";
-import type { HtmlSelectors } from "../shared/config/source-entry.ts";
+import { type HtmlSelectors, withoutEmptyStrings } from "../shared/config/source-entry.ts";
 import type { ValidationProblem } from "../shared/config/validation.ts";
+import { parseYamlFile } from "../shared/config/yaml-file.ts";
 import { datePatternProblem } from "../shared/parse/date-patterns.ts";
 import { HTML_EXTRACTORS_KEY, INGESTION_PROFILES_KEY, SCOPES_PREFIX } from "../shared/store/keys.ts";
 import { discoversFromHomepage } from "../shared/workflow/discovered-listing.ts";
@@ -58,7 +59,7 @@ function htmlSelectorProblems(file: string, path: string, html: HtmlSelectors): 
   return problems;
 }
 
-export function selectorProblems(file: string, catalog: SourceCatalog): ValidationProblem[] {
+function selectorProblems(file: string, catalog: SourceCatalog): ValidationProblem[] {
   return catalog.sources.flatMap((source) =>
     source.html ? htmlSelectorProblems(file, `sources.${source.source_key}.html`, source.html) : [],
   );
@@ -83,7 +84,7 @@ function datePatternWarnings(file: string, catalog: SourceCatalog): ValidationPr
 }
 
 /** Each exclude pattern as ingest compiles it (with its word boundaries), not only as written. */
-export function patternProblems(file: string, config: ClientConfig): ValidationProblem[] {
+function patternProblems(file: string, config: ClientConfig): ValidationProblem[] {
   const patterns = config.source_config.content_filters?.exclude_patterns ?? [];
   return patterns.flatMap((pattern, i) => {
     try {
@@ -225,6 +226,18 @@ async function checkCatalog(file: string, report: ValidationReport): Promise<Sou
   return result.catalog;
 }
 
+/**
+ * The catalog's entries as the file holds them, empty strings dropped: problems name `sources[i]` by its
+ * place in the file, which the runnable entries (invalid and duplicate ones left out) would not keep.
+ */
+async function catalogEntries(catalogFile: string): Promise<Record<string, unknown>[]> {
+  const yaml = parseYamlFile(catalogFile, await readFile(catalogFile, "utf8"));
+  const sources = yaml.ok ? (yaml.value as { sources?: unknown } | null)?.sources : undefined;
+  return Array.isArray(sources)
+    ? sources.map((entry) => (withoutEmptyStrings(entry) ?? {}) as Record<string, unknown>)
+    : [];
+}
+
 async function readScopeFiles(scopesDir: string): Promise<{ file: string; text: string }[]> {
   const names = (await readdir(scopesDir).catch(() => [] as string[]))
     .filter((n) => /\.ya?ml$/.test(n))
@@ -258,7 +271,11 @@ async function checkProfiles(
   const parsed = parseProfileConfig({ profiles, scopes });
   report.problems.push(...parsed.problems);
   report.warnings.push(...parsed.warnings);
-  for (const problem of sourceProfileProblems(catalogFile, catalog.sources, parsed.config)) {
+  for (const problem of sourceProfileProblems(
+    catalogFile,
+    await catalogEntries(catalogFile),
+    parsed.config,
+  )) {
     if (problem.message.startsWith("unknown ingestion profile")) report.problems.push(problem);
     else report.warnings.push(problem);
   }
