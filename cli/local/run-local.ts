@@ -139,7 +139,11 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunResult> {
   try {
     const rt = localRuntime(s3, opts);
     await uploadConfigs(s3.client, rt.store, LOCAL_CONFIG_BUCKET, opts.configsDir);
-    const machine = new StateMachine(loadDefinition({ maxConcurrency: opts.maxConcurrency }));
+    // loadDefinition has validated the definition once per process; the interpreter's own check would
+    // compile asl-validator's schemas again on every run.
+    const machine = new StateMachine(loadDefinition({ maxConcurrency: opts.maxConcurrency }), {
+      validationOptions: { noValidate: true },
+    });
     const name = opts.executionName ?? `local-${randomUUID().slice(0, 8)}`;
     const executionArn = `arn:aws:states:local:000000000000:execution:vectora-ingest:${name}`;
     const startTime = (opts.now?.() ?? new Date()).toISOString();

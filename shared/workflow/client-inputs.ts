@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { type ClientConfig, loadClientConfig } from "../config/client-config.ts";
 import { type HtmlExtractors, parseHtmlExtractors } from "../config/html-extractors.ts";
 import { loadProfileFiles, type ProfileFiles, parseProfileConfig } from "../config/ingestion-profiles.ts";
+import { parsedOnce } from "../config/parsed-once.ts";
 import { loadSourceCatalog, type SourceCatalog } from "../config/source-catalog.ts";
 import { formatProblem } from "../config/validation.ts";
 import { CatalogInvalidError, ClientNotFoundError } from "../errors/workflow-errors.ts";
@@ -46,10 +47,13 @@ async function readClientConfig(clientId: string, rt: Runtime): Promise<ClientCo
   return loadClientConfig(key, stored.text);
 }
 
+const readCatalogText = parsedOnce((text) => loadSourceCatalog(CATALOG_KEY, text));
+const readExtractorsText = parsedOnce((text) => parseHtmlExtractors(HTML_EXTRACTORS_KEY, text));
+
 async function readCatalog(rt: Runtime): Promise<SourceCatalog> {
   const stored = await rt.store.getText(rt.configBucket, CATALOG_KEY);
   if (!stored) throw new CatalogInvalidError(`no source catalog at s3://${rt.configBucket}/${CATALOG_KEY}`);
-  const reading = loadSourceCatalog(CATALOG_KEY, stored.text);
+  const reading = readCatalogText(stored.text);
   if (reading.warnings.length + reading.errors.length > 0) {
     rt.logger.warn("source catalog has entries that need attention", {
       errors: reading.errors.length,
@@ -62,10 +66,7 @@ async function readCatalog(rt: Runtime): Promise<SourceCatalog> {
 /** Optional: a bucket without html_extractors.yaml simply has no extractors. */
 async function readExtractors(rt: Runtime): Promise<HtmlExtractors> {
   const stored = await rt.store.getText(rt.configBucket, HTML_EXTRACTORS_KEY);
-  const reading = stored
-    ? parseHtmlExtractors(HTML_EXTRACTORS_KEY, stored.text)
-    : parseHtmlExtractors(HTML_EXTRACTORS_KEY, "");
-  return reading.extractors;
+  return readExtractorsText(stored?.text ?? "").extractors;
 }
 
 /**
