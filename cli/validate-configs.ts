@@ -217,7 +217,7 @@ async function checkCatalog(file: string, report: ValidationReport): Promise<Sou
   const extractorsFile = join(dirname(file), HTML_EXTRACTORS_NAME);
   if (await exists(extractorsFile))
     checkExtractors(extractorsFile, await readFile(extractorsFile, "utf8"), result.catalog, report);
-  await checkProfiles(file, result.catalog, report);
+  await checkProfiles(file, report);
   for (const source of result.catalog.sources) {
     if (source.enabled && discoversFromHomepage(source)) {
       report.homepageOnly.push({ file, source_key: source.source_key, homepage_url: source.homepage_url });
@@ -255,11 +255,7 @@ async function readScopeFiles(scopesDir: string): Promise<{ file: string; text: 
  * wrong mode, group or scope name is an error; a source naming a profile that exists but cannot apply runs
  * unfiltered, a warning.
  */
-async function checkProfiles(
-  catalogFile: string,
-  catalog: SourceCatalog,
-  report: ValidationReport,
-): Promise<void> {
+async function checkProfiles(catalogFile: string, report: ValidationReport): Promise<void> {
   const root = dirname(dirname(dirname(catalogFile)));
   const profilesFile = join(root, ...INGESTION_PROFILES_KEY.split("/"));
   const scopes = await readScopeFiles(join(root, ...SCOPES_PREFIX.split("/")));
