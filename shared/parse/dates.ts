@@ -391,7 +391,10 @@ function withZone(parts: Parts, zone: string | undefined, strict: boolean): Part
   // In running text a lone letter after a time is a unit or a word ("14:20h", "9:00 a"), not a military zone.
   if (!strict && /^[a-y]$/i.test(zone)) return parts;
   const offset = readZone(zone);
-  if (offset !== undefined) return { ...parts, offset };
+  if (offset !== undefined) {
+    parts.offset = offset;
+    return parts;
+  }
   if (strict || /^(?:[+-]|gmt|utc)/i.test(zone)) return undefined;
   return parts;
 }
@@ -564,7 +567,7 @@ function finish(parts: Parts | undefined, timeZone: string | undefined, now: Dat
   const minute = parts.minute ?? 0;
   const second = Math.min(parts.second ?? 0, 59);
   const millisecond = parts.millisecond ?? 0;
-  if (![year, month, day, hour, minute, second].every(Number.isInteger)) return null;
+  if (!areIntegers(year, month, day, hour, minute, second)) return null;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59) return null;
   const wallClock = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
@@ -588,8 +591,17 @@ function isPlausible(date: Date, now: Date | undefined): boolean {
   return date.getTime() <= latest.getTime();
 }
 
+// Every feed entry's date goes through finish: these checks allocate nothing.
+function areIntegers(...values: number[]): boolean {
+  for (const value of values) if (!Number.isInteger(value)) return false;
+  return true;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
 /** The UTC instant at which the clocks of `timeZone` show `wallClock` (given as if it were UTC). */

@@ -1,4 +1,5 @@
 import { Parser } from "htmlparser2";
+import { isSpace } from "./whitespace.ts";
 
 /**
  * A lenient, single-pass XML reader for feeds. It reads real-world documents that a strict XML
@@ -443,23 +444,6 @@ function isNameStartChar(code: number): boolean {
 function isNameChar(code: number): boolean {
   if (isNameStart(code) || code >= 0xc0) return true;
   return (code >= 0x30 && code <= 0x3a) || code === 0x2e || code === 0x2d || code === 0xb7;
-}
-
-/** JavaScript's \s, one UTF-16 code unit at a time. */
-function isSpace(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type XmlElement,
 } from "./feed-xml.ts";
 import { htmlToText } from "./html-text.ts";
+import { collapseWhitespace } from "./whitespace.ts";
 
 export interface FeedEntry {
   title: string | null;
@@ -82,10 +83,6 @@ export async function parseFeed(body: Uint8Array | string, opts: ParseFeedOption
 
 type Node = XmlElement | undefined;
 
-function collapse(value: string): string {
-  return value.replace(/\s{2,}|[^\S ]/g, " ").trim();
-}
-
 /** Trimmed but otherwise verbatim: channel titles are shown as the publisher wrote them. */
 function feedTitle(raw: Node, isAtom: boolean): string | null {
   const node = first(raw, "title") ?? first(raw, "dc:title");
@@ -128,14 +125,14 @@ function entryTitle(raw: Node, isAtom: boolean): string | null {
   const node = first(raw, "title") ?? first(raw, "dc:title");
   if (isAtom) return textConstruct(node) || null;
   const value = text(node);
-  const plain = /<[A-Za-z/!]/.test(value) ? htmlToText(value) : collapse(value);
+  const plain = /<[A-Za-z/!]/.test(value) ? htmlToText(value) : collapseWhitespace(value);
   return plain || null;
 }
 
 /** Atom text constructs: type="html"/"xhtml" carry markup (xhtml arrives as a string, see readFeedXml). */
 function textConstruct(node: Node): string {
   const value = text(node);
-  return isMarkupType(node) ? htmlToText(value) : collapse(value);
+  return isMarkupType(node) ? htmlToText(value) : collapseWhitespace(value);
 }
 
 function bodyText(node: Node, isAtom: boolean): string {
@@ -147,7 +144,11 @@ function bodyText(node: Node, isAtom: boolean): string {
 /** Video and podcast feeds (YouTube) put the only description in Media RSS. */
 function mediaDescription(raw: Node): string {
   const node = first(raw, "media:description") ?? first(first(raw, "media:group"), "media:description");
-  return node === undefined ? "" : isMarkupType(node) ? htmlToText(text(node)) : collapse(text(node));
+  return node === undefined
+    ? ""
+    : isMarkupType(node)
+      ? htmlToText(text(node))
+      : collapseWhitespace(text(node));
 }
 
 function entryLink(raw: Node, isAtom: boolean, base: string | undefined): string | null {
@@ -231,7 +232,7 @@ function entryAuthor(raw: Node, isAtom: boolean): string | null {
 
 function firstCollapsed(candidates: string[]): string | null {
   for (const candidate of candidates) {
-    const value = collapse(candidate);
+    const value = collapseWhitespace(candidate);
     if (value) return value;
   }
   return null;
@@ -241,7 +242,7 @@ function entryCategories(raw: Node, isAtom: boolean): string[] {
   const values = isAtom
     ? nodes(raw, "category").map((node) => attr(node, "term") ?? attr(node, "label") ?? text(node))
     : [...nodes(raw, "category"), ...nodes(raw, "dc:subject")].map(text);
-  return [...new Set(values.map(collapse).filter((value) => value.length > 0))];
+  return [...new Set(values.map(collapseWhitespace).filter((value) => value.length > 0))];
 }
 
 /* ------------------------------------------------------------------ URLs */
