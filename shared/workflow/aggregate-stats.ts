@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import * as z from "zod";
 import type { Runtime } from "../lambda/runtime.ts";
-import { clientReportsPrefix, runSummaryKey } from "../store/keys.ts";
+import { clientReportKey, runSummaryKey } from "../store/keys.ts";
 import { FAILING_STREAK } from "../store/source-state.ts";
 import { type ExecutionInput, type Run, RunSchema } from "./execution-input.ts";
 import { ResultWriterDetailsSchema, readMapResults } from "./map-results.ts";
@@ -245,12 +245,17 @@ const ClientDetailSchema = z.object({
 
 const DETAIL_READ_CONCURRENCY = 16;
 
-/** Per-source health from the run's client detail files (written by each branch), for summary.json. */
-async function sourcesHealth(runId: string, rt: Runtime): Promise<SourceHealth[]> {
-  const keys = await rt.store.listKeys(rt.dataBucket, clientReportsPrefix(runId)).catch((err: unknown) => {
-    rt.logger.warn("run details unlisted", { error: (err as Error).message });
-    return [];
-  });
+/**
+ * Per-source health from the run's client detail files (written by each branch), for summary.json. The
+ * branches' outcomes name every client of the run, so the files are read without listing them first: one
+ * round trip less, and a client whose branch wrote none simply has no rows.
+ */
+async function sourcesHealth(
+  runId: string,
+  clientIds: readonly string[],
+  rt: Runtime,
+): Promise<SourceHealth[]> {
+  const keys = [...new Set(clientIds)].map((clientId) => clientReportKey(runId, clientId));
   const limit = pLimit(DETAIL_READ_CONCURRENCY);
   // Health is a report, not a deliverable: an unreadable detail file drops its rows, not the summary.
   const details = await Promise.all(
@@ -287,7 +292,8 @@ export async function aggregateStats(input: AggregateEvent, runtime: Runtime): P
     logger: runtime.logger.createChild({ persistentKeys: { run_id: event.run.run_id } }),
   };
   const key = event.run.options.dry_run ? null : runSummaryKey(event.run.run_id);
-  const health = key ? await sourcesHealth(event.run.run_id, rt) : null;
+  const clientIds = event.results.map((r) => r.client_id);
+  const health = key ? await sourcesHealth(event.run.run_id, clientIds, rt) : null;
   const summary = summarise(event, key, health);
   const failedCounts = countsByClient(health ?? []);
   if (key) {
