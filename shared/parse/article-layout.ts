@@ -1,5 +1,6 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element, Text } from "domhandler";
+import { collapseWhitespace } from "./whitespace.ts";
 
 /**
  * The reading layout of an article page: its headline, the zones that are not the article (navigation,
@@ -145,10 +146,6 @@ export function tagOf(el: Element): string {
   return el.name.toLowerCase();
 }
 
-export function collapse(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}
-
 function ancestors(el: Element): Element[] {
   const list: Element[] = [];
   for (let node = el.parent; node && isElement(node); node = node.parent) list.push(node);
@@ -171,7 +168,7 @@ export function pageLocale($: CheerioAPI): string | undefined {
 
 function words(text: string): string[] {
   return (
-    collapse(text)
+    collapseWhitespace(text)
       .toLowerCase()
       .match(/[\p{L}\p{N}]+/gu) ?? []
   );
@@ -220,7 +217,7 @@ function findHeadline($: CheerioAPI): Element | undefined {
     $(tag)
       .toArray()
       .filter(isElement)
-      .filter((el) => collapse($(el).text()) && !ancestors(el).some(isStructuralNoise))
+      .filter((el) => collapseWhitespace($(el).text()) && !ancestors(el).some(isStructuralNoise))
       .map((el, order) => ({ el, order, score: titleSimilarity($(el).text(), variants) }))
       .sort((a, b) => b.score - a.score || a.order - b.order);
   const h1 = ranked("h1")[0];

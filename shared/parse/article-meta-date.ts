@@ -1,7 +1,8 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { Element } from "domhandler";
-import { type ArticleLayout, collapse, contains, inNoise, isElement } from "./article-layout.ts";
+import { type ArticleLayout, contains, inNoise, isElement } from "./article-layout.ts";
 import { parseDate } from "./dates.ts";
+import { collapseWhitespace } from "./whitespace.ts";
 
 /**
  * The publication date a page declares in markup meant for machines: meta tags (Open Graph, Dublin Core,
@@ -197,7 +198,8 @@ function nodeUrls(node: JsonNode): Array<string | undefined> {
   return [firstString(node.url), firstString(node["@id"]), firstString(node.mainEntityOfPage)];
 }
 
-const sameText = (a: string, b: string) => collapse(a).toLowerCase() === collapse(b).toLowerCase();
+const sameText = (a: string, b: string) =>
+  collapseWhitespace(a).toLowerCase() === collapseWhitespace(b).toLowerCase();
 
 /**
  * The node among several that is this page's: its URL is the page's, else its headline is the page's
@@ -247,7 +249,7 @@ function microdataDate($: CheerioAPI, layout: ArticleLayout, context: DeclaredDa
     const ownsHeadline = scope && layout.headline ? contains(scope, layout.headline) : false;
     if (!inHead && !ownsHeadline) continue;
     if (scope && FOREIGN_SCOPE.test(scope.attribs.itemtype ?? "")) continue;
-    const raw = microdataValue(el) || collapse($(el).text());
+    const raw = microdataValue(el) || collapseWhitespace($(el).text());
     const date = raw ? readDeclared(raw, context) : null;
     if (date) return date;
   }

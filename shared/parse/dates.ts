@@ -1,3 +1,5 @@
+import { collapseWhitespace } from "./whitespace.ts";
+
 /**
  * Date reading for feeds and pages. A date is never invented: anything that cannot be read with
  * confidence is null, and a date-less value never becomes "now".
@@ -171,7 +173,7 @@ interface Parts {
 }
 
 export function parseDate(text: string, opts: ParseDateOptions = {}): Date | null {
-  const input = text.replace(/\s+/g, " ").trim();
+  const input = collapseWhitespace(text);
   if (!input) return null;
   if (opts.format) {
     const formatted = parseWithFormat(input, opts.format);
@@ -567,7 +569,8 @@ function finish(parts: Parts | undefined, timeZone: string | undefined, now: Dat
   const minute = parts.minute ?? 0;
   const second = Math.min(parts.second ?? 0, 59);
   const millisecond = parts.millisecond ?? 0;
-  if (!areIntegers(year, month, day, hour, minute, second)) return null;
+  if (!(isInt(year) && isInt(month) && isInt(day) && isInt(hour) && isInt(minute) && isInt(second)))
+    return null;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59) return null;
   const wallClock = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
@@ -591,11 +594,8 @@ function isPlausible(date: Date, now: Date | undefined): boolean {
   return date.getTime() <= latest.getTime();
 }
 
-// Every feed entry's date goes through finish: these checks allocate nothing.
-function areIntegers(...values: number[]): boolean {
-  for (const value of values) if (!Number.isInteger(value)) return false;
-  return true;
-}
+// Every feed entry's date goes through finish: its checks allocate nothing.
+const isInt = Number.isInteger;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -30,6 +30,7 @@
  */
 import { isProbablyReaderable, Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
+import { collapseWhitespace } from "./whitespace.ts";
 
 export interface MainTextOptions {
   /** Longest text returned, in UTF-16 code units; the text is cut at the last word boundary before it. */
@@ -392,10 +393,6 @@ class BlockCollector {
     this.text = "";
     this.linkText = "";
   }
-}
-
-function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }
 
 function joinBlocks(blocks: Block[]): string {

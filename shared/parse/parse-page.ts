@@ -6,6 +6,7 @@ import { dateFromPatterns } from "./date-patterns.ts";
 import { type DateSource, dateFromTextOrUrl, parseDate, toIsoUtc } from "./dates.ts";
 import { htmlToText } from "./html-text.ts";
 import { selectorAlternatives } from "./selector-list.ts";
+import { collapseWhitespace } from "./whitespace.ts";
 
 export interface PageEntry {
   title: string | null;
@@ -48,7 +49,7 @@ function select(scope: Nodes, selector: string, selectors: HtmlSelectors, pageUr
 }
 
 function clean(text: string | undefined): string | null {
-  const normalised = (text ?? "").replace(/\s+/g, " ").trim();
+  const normalised = collapseWhitespace(text ?? "");
   return normalised.length > 0 ? normalised : null;
 }
 

@@ -1,5 +1,6 @@
 import * as cheerio from "cheerio/slim";
 import { discoverFeeds } from "../parse/listing/feed-links.ts";
+import { collapseWhitespace } from "../parse/whitespace.ts";
 
 /** What a link, a path or a feed title says it leads to; careers pages are never candidates. */
 export type Topic = "press" | "news" | "neutral" | "blog" | "careers";
@@ -223,7 +224,7 @@ function linkCandidate(href: string, text: string, page: URL): ListingCandidate 
   const byText = labelTopic(text);
   if (byText === "careers" || hasCareersSegment(url)) return null;
   const section = sectionOf(url);
-  const label = text.replace(/\s+/g, " ").trim().slice(0, 40) || url.pathname;
+  const label = collapseWhitespace(text).slice(0, 40) || url.pathname;
   if (section?.own) return navCandidate(url, strongerTopic(byText, section.topic), `link "${label}"`, 0);
   if (byText !== "neutral") return navCandidate(url, byText, `link "${label}"`, 0);
   if (!section) return null;

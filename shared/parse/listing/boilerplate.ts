@@ -1,5 +1,6 @@
 import type { Element } from "domhandler";
-import { classTokens, collapseWhitespace } from "./dom.ts";
+import { collapseWhitespace } from "../whitespace.ts";
+import { classTokens } from "./dom.ts";
 
 /**
  * How much a part of the page may hold the news listing. `excluded`: site chrome (navigation, header,

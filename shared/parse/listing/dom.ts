@@ -1,4 +1,5 @@
 import type { AnyNode, Element, ParentNode, Text } from "domhandler";
+import { collapseWhitespace } from "../whitespace.ts";
 
 /** domhandler's own guards are runtime code of a package the project does not declare; these read `type`. */
 function isElement(node: AnyNode): node is Element {
@@ -54,10 +55,6 @@ export function isInside(element: Element, container: Element): boolean {
 
 export function classTokens(element: Element): string[] {
   return (element.attribs.class ?? "").split(/\s+/).filter((token) => token.length > 0);
-}
-
-export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }
 
 /** Inline elements that sit inside words ("<b>W</b>ord", "Acme<sup>®</sup>"): no space around them. */
