@@ -10,14 +10,18 @@ import type { StoredText } from "../store/s3-store.ts";
 import { type SeenLedger, SeenLedgerSchema } from "../store/seen-ledger.ts";
 import { type SourcesState, SourcesStateSchema } from "../store/source-state.ts";
 import type { IngestItem } from "./execution-input.ts";
-import { readSharedConfig } from "./shared-config.ts";
+import { readRunProfiles, readSourceConfig } from "./shared-config.ts";
 
-/** Everything a client's run reads before it fetches: its config, the catalog, and its state. */
-export interface ClientInputs {
+/** What a client's fetches need, read before they start: its config, the catalog, the extractors, its state. */
+export interface FetchInputs {
   config: ClientConfig;
   catalog: SourceCatalog;
   extractors: HtmlExtractors;
   sourcesState: SourcesState;
+}
+
+/** Everything a client's run reads: what the fetches need, then what selecting and storing need. */
+export interface ClientInputs extends FetchInputs {
   ledger: SeenLedger;
   /** The keyword profiles of canonical/ingestion and canonical/scopes, compiled once; null without them. */
   profiles: CompiledProfiles | null;
@@ -26,6 +30,17 @@ export interface ClientInputs {
    * instead of reading each again, one after the other, at the end.
    */
   stored: Map<string, StoredText | null>;
+}
+
+export interface ClientReads {
+  fetching: FetchInputs;
+  /**
+   * All the inputs, once the ledger, the day's items and the profiles are read too. Those reads run while
+   * the sources are fetched: the fetches wait only for the four files they need (fewer requests before
+   * the first fetch, and a shorter wait for the slowest of them), and the rest is there long before
+   * the selection. A failed read fails the client where this is awaited.
+   */
+  all: Promise<ClientInputs>;
 }
 
 async function readClientConfig(clientId: string, rt: Runtime): Promise<ClientConfig> {
@@ -64,20 +79,41 @@ async function readData(rt: Runtime, keys: readonly string[]): Promise<Map<strin
   return new Map(keys.map((key, i) => [key, texts[i] ?? null]));
 }
 
-/** Independent reads: one round trip, not one per file; the shared files once per run (see readSharedConfig). */
-export async function readClientInputs(item: IngestItem, rt: Runtime): Promise<ClientInputs> {
+/** Independent reads in parallel; the shared files once per run (see shared-config.ts). */
+export async function readClientInputs(item: IngestItem, rt: Runtime): Promise<ClientReads> {
   const stateKey = sourcesStateKey(item.client_id);
-  const ledgerKey = seenLedgerKey(item.client_id);
-  const [config, shared, stored] = await Promise.all([
+  const [config, sources, stateStored] = await Promise.all([
     readClientConfig(item.client_id, rt),
-    readSharedConfig(item.run_id, rt),
-    readData(rt, [stateKey, ledgerKey, dailyItemsKey(item.client_id, item.window_end)]),
+    readSourceConfig(item.run_id, rt),
+    rt.store.getText(rt.dataBucket, stateKey),
+  ]);
+  const fetching: FetchInputs = {
+    config,
+    ...sources,
+    sourcesState: parseState(rt, stateKey, stateStored, SourcesStateSchema, { sources: {} }),
+  };
+  const all = readDeliveryInputs(item, rt, fetching, [stateKey, stateStored]);
+  // Awaited only after the fetches: marked handled now, so that a failure meanwhile is not an unhandled
+  // rejection (which ends the process) but the client's error when it is awaited.
+  all.catch(() => undefined);
+  return { fetching, all };
+}
+
+async function readDeliveryInputs(
+  item: IngestItem,
+  rt: Runtime,
+  fetching: FetchInputs,
+  state: [string, StoredText | null],
+): Promise<ClientInputs> {
+  const ledgerKey = seenLedgerKey(item.client_id);
+  const [profiles, stored] = await Promise.all([
+    readRunProfiles(item.run_id, rt),
+    readData(rt, [ledgerKey, dailyItemsKey(item.client_id, item.window_end)]),
   ]);
   return {
-    config,
-    ...shared,
-    sourcesState: parseState(rt, stateKey, stored.get(stateKey) ?? null, SourcesStateSchema, { sources: {} }),
+    ...fetching,
     ledger: parseState(rt, ledgerKey, stored.get(ledgerKey) ?? null, SeenLedgerSchema, { seen: {} }),
-    stored,
+    profiles,
+    stored: stored.set(...state),
   };
 }

@@ -4,7 +4,8 @@ import type { Source } from "../config/source-catalog.ts";
 import { Fetcher } from "../fetch/fetcher.ts";
 import type { Runtime } from "../lambda/runtime.ts";
 import { urlKey } from "../store/item-id.ts";
-import type { ClientInputs } from "./client-inputs.ts";
+import type { SeenLedger } from "../store/seen-ledger.ts";
+import type { ClientReads, FetchInputs } from "./client-inputs.ts";
 import type { IngestItem } from "./execution-input.ts";
 import { type Candidate, ingestSource, misconfiguredResult } from "./ingest-source.ts";
 import { type Window, windowVerdict } from "./item-filters.ts";
@@ -35,9 +36,9 @@ function canStartFetches(rt: Runtime): () => boolean {
  * Article requests are spent on candidates that can become items: never delivered before, and undated
  * (the article may date them) or inside the run's window.
  */
-function wantedCandidates(inputs: ClientInputs, window: Window): (c: Candidate) => boolean {
+function wantedCandidates(ledger: SeenLedger, window: Window): (c: Candidate) => boolean {
   return (c) => {
-    if (inputs.ledger.seen[urlKey(c.canonical)] !== undefined) return false;
+    if (ledger.seen[urlKey(c.canonical)] !== undefined) return false;
     const verdict = windowVerdict(c.published_at, window, "balanced");
     return verdict === "in_window" || verdict === "undated_kept";
   };
@@ -47,11 +48,14 @@ function wantedCandidates(inputs: ClientInputs, window: Window): (c: Candidate) 
 export async function fetchSources(
   resolved: ResolvedSources,
   item: IngestItem,
-  inputs: ClientInputs,
+  reads: ClientReads,
   window: Window,
   rt: Runtime,
 ): Promise<SourceResult[]> {
-  const fetched = await fetchRunnable(resolved.sources, item, inputs, window, rt);
+  const wanted = reads.all.then((inputs) => wantedCandidates(inputs.ledger, window));
+  // Awaited only by sources whose articles are read; a failed read fails the client where `all` is awaited.
+  wanted.catch(() => undefined);
+  const fetched = await fetchRunnable(resolved.sources, item, reads.fetching, wanted, rt);
   const at = rt.now().toISOString();
   return [...fetched, ...resolved.misconfigured.map((m) => misconfiguredResult(m, at))];
 }
@@ -59,13 +63,12 @@ export async function fetchSources(
 async function fetchRunnable(
   sources: readonly Source[],
   item: IngestItem,
-  inputs: ClientInputs,
-  window: Window,
+  inputs: FetchInputs,
+  wanted: Promise<(c: Candidate) => boolean>,
   rt: Runtime,
 ): Promise<SourceResult[]> {
   const fetcher = new Fetcher(rt.fetchPolicy, { canStart: canStartFetches(rt), now: rt.now });
   const limit = pLimit(MAX_SOURCES_IN_FLIGHT);
-  const isWanted = wantedCandidates(inputs, window);
   const minWordCount = inputs.config.source_config.content_filters?.min_word_count;
   try {
     return await Promise.all(
@@ -77,7 +80,7 @@ async function fetchRunnable(
             previous: inputs.sourcesState.sources[source.source_key],
             forceRefresh: item.force_refresh,
             now: rt.now,
-            isWanted,
+            wanted,
             minWordCount,
           }),
         })),

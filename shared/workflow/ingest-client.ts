@@ -29,18 +29,12 @@ export async function ingestClient(item: IngestItem, runtime: Runtime): Promise<
     }),
   };
   const started = rt.now().getTime();
-  const inputs = await readClientInputs(item, rt);
-  const resolved = resolveSources(
-    clientConfigKey(item.client_id),
-    inputs.config,
-    inputs.catalog,
-    inputs.extractors,
-  );
-  const window = periodWindow(
-    item.window_end,
-    item.period_days ?? inputs.config.pipeline.default_period_days,
-  );
-  const results = await fetchSources(resolved, item, inputs, window, rt);
+  const reads = await readClientInputs(item, rt);
+  const { config, catalog, extractors } = reads.fetching;
+  const resolved = resolveSources(clientConfigKey(item.client_id), config, catalog, extractors);
+  const window = periodWindow(item.window_end, item.period_days ?? config.pipeline.default_period_days);
+  const results = await fetchSources(resolved, item, reads, window, rt);
+  const inputs = await reads.all;
   const now = rt.now();
   const selection = selectItems(results, item, inputs.config, inputs.ledger, now, window, inputs.profiles);
   const attempts = sourceAttempts(results, selection);

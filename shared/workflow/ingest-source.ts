@@ -57,8 +57,11 @@ export interface SourceRunOptions {
   previous: SourceState | undefined;
   forceRefresh: boolean;
   now: () => Date;
-  /** Candidates worth an article request: not delivered before, and undated or inside the window. */
-  isWanted: (c: Candidate) => boolean;
+  /**
+   * Which candidates are worth an article request (not delivered before, and undated or inside the
+   * window), once the client's ledger is read: the source fetches start before it is.
+   */
+  wanted: Promise<(c: Candidate) => boolean>;
   /** The client's min_word_count, which decides whether a teaser needs the article's text. */
   minWordCount?: number;
 }
@@ -260,6 +263,7 @@ export async function ingestSource(source: Source, opts: SourceRunOptions): Prom
       candidates = read.doc.candidates;
       const articles = await enrichFromArticles(candidates, source, {
         ...opts,
+        isWanted: await opts.wanted,
         memos: opts.previous?.articles,
       });
       report.article_fetches = articles.fetched;

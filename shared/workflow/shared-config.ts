@@ -8,12 +8,15 @@ import { type CompiledProfiles, compileProfiles } from "../filter/profile-filter
 import type { Runtime } from "../lambda/runtime.ts";
 import { CATALOG_KEY, HTML_EXTRACTORS_KEY, INGESTION_PROFILES_KEY, SCOPES_PREFIX } from "../store/keys.ts";
 
-/** The config files every client of a run reads: the catalog, the extractors and the keyword profiles. */
-export interface SharedConfig {
+/** The shared files that say what a client fetches and how: the catalog and the extractors. */
+export interface SourceConfig {
   catalog: SourceCatalog;
   extractors: HtmlExtractors;
-  /** The keyword profiles of canonical/ingestion and canonical/scopes, compiled once; null without them. */
-  profiles: CompiledProfiles | null;
+}
+
+interface RunRead<T> {
+  run: string;
+  reading: Promise<T>;
 }
 
 /**
@@ -22,27 +25,38 @@ export interface SharedConfig {
  * so its branches see one version of them and spend no requests on them after the first. A read that
  * failed is not kept: the branch's retry reads again. A new run reads afresh.
  */
-const runReads = new WeakMap<object, { run: string; reading: Promise<SharedConfig> }>();
-
-export function readSharedConfig(runId: string, rt: Runtime): Promise<SharedConfig> {
-  const run = `${rt.configBucket}/${runId}`;
-  const kept = runReads.get(rt.store);
-  if (kept?.run === run) return kept.reading;
-  const reading = readSharedFiles(rt);
-  runReads.set(rt.store, { run, reading });
-  reading.catch(() => {
-    if (runReads.get(rt.store)?.reading === reading) runReads.delete(rt.store);
-  });
-  return reading;
+function oncePerRun<T>(
+  reads: WeakMap<object, RunRead<T>>,
+  read: (rt: Runtime) => Promise<T>,
+): (runId: string, rt: Runtime) => Promise<T> {
+  return (runId, rt) => {
+    const run = `${rt.configBucket}/${runId}`;
+    const kept = reads.get(rt.store);
+    if (kept?.run === run) return kept.reading;
+    const reading = read(rt);
+    reads.set(rt.store, { run, reading });
+    reading.catch(() => {
+      if (reads.get(rt.store)?.reading === reading) reads.delete(rt.store);
+    });
+    return reading;
+  };
 }
 
-async function readSharedFiles(rt: Runtime): Promise<SharedConfig> {
-  const [catalog, extractors, profiles] = await Promise.all([
-    readCatalog(rt),
-    readExtractors(rt),
-    readProfiles(rt),
-  ]);
-  return { catalog, extractors, profiles };
+/** The catalog and the extractors, which a client needs before its first fetch. */
+export const readSourceConfig = oncePerRun(new WeakMap<object, RunRead<SourceConfig>>(), readSourceFiles);
+
+/**
+ * The keyword profiles of canonical/ingestion and canonical/scopes, compiled once; null without them. Only
+ * the selection needs them, so a client reads them while its sources are fetched.
+ */
+export const readRunProfiles = oncePerRun(
+  new WeakMap<object, RunRead<CompiledProfiles | null>>(),
+  readProfiles,
+);
+
+async function readSourceFiles(rt: Runtime): Promise<SourceConfig> {
+  const [catalog, extractors] = await Promise.all([readCatalog(rt), readExtractors(rt)]);
+  return { catalog, extractors };
 }
 
 const readCatalogText = parsedOnce((text) => loadSourceCatalog(CATALOG_KEY, text));

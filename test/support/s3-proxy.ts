@@ -16,24 +16,28 @@ export interface S3Proxy {
 
 export type Intercept = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export async function startS3Proxy(upstreamEndpoint: string, intercept: Intercept): Promise<S3Proxy> {
+/** Passes a request to s3rver and its answer back: what the proxy does with any request not intercepted. */
+export function forward(upstreamEndpoint: string, req: IncomingMessage, res: ServerResponse): void {
   const upstream = new URL(upstreamEndpoint);
+  const passed = request(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+    },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  req.pipe(passed);
+}
+
+export async function startS3Proxy(upstreamEndpoint: string, intercept: Intercept): Promise<S3Proxy> {
   const server: Server = createServer((req, res) => {
-    if (intercept(req, res)) return;
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    req.pipe(forward);
+    if (!intercept(req, res)) forward(upstreamEndpoint, req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

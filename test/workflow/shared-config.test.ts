@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { localRuntime } from "../../cli/local/run-local.ts";
 import { LOCAL_CONFIG_BUCKET, type LocalS3, startLocalS3 } from "../../cli/local/s3-server.ts";
 import type { Runtime } from "../../shared/lambda/runtime.ts";
-import { readSharedConfig } from "../../shared/workflow/shared-config.ts";
+import { readRunProfiles, readSourceConfig } from "../../shared/workflow/shared-config.ts";
 import { type S3Proxy, s3Error, startS3Proxy } from "../support/s3-proxy.ts";
 
 let dir: string;
@@ -62,30 +62,49 @@ const catalogReads = () => requests.filter((r) => r.startsWith("GET") && r.endsW
 
 describe("the config files every client of a run reads", () => {
   it("are read once for all the branches of a run that one process serves", async () => {
-    const first = await Promise.all([readSharedConfig("run-1", rt), readSharedConfig("run-1", rt)]);
-    const later = await readSharedConfig("run-1", rt);
+    const first = await Promise.all([readSourceConfig("run-1", rt), readSourceConfig("run-1", rt)]);
+    const later = await readSourceConfig("run-1", rt);
     expect([...first, later].map((c) => c.catalog.sources.map((s) => s.source_key))).toEqual([
       ["alpha"],
       ["alpha"],
       ["alpha"],
     ]);
     expect(catalogReads()).toHaveLength(1);
-    // The catalog, the extractors, the profiles and the listing of the scopes: one request each.
-    expect(requests).toHaveLength(4);
+    // The catalog and the extractors: one request each.
+    expect(requests).toHaveLength(2);
+  });
+
+  it("include the profiles, read once per run apart from the files the fetches need", async () => {
+    await put("canonical/ingestion/ingestion_profiles.yaml", { profiles: {} });
+    requests = [];
+    const reads = await Promise.all([readRunProfiles("run-1", rt), readRunProfiles("run-1", rt)]);
+    await readRunProfiles("run-1", rt);
+    expect(reads[0]).toBe(reads[1]);
+    // The profiles file and the listing of the scopes, once; none of the catalog or the extractors.
+    expect(requests.sort()).toEqual([
+      "GET /vectora-config/?list",
+      "GET /vectora-config/canonical/ingestion/ingestion_profiles.yaml",
+    ]);
+    await s3.client.send(
+      new DeleteObjectCommand({
+        Bucket: LOCAL_CONFIG_BUCKET,
+        Key: "canonical/ingestion/ingestion_profiles.yaml",
+      }),
+    );
   });
 
   it("are read afresh by the next run, which sees what changed in between", async () => {
-    expect((await readSharedConfig("run-1", rt)).catalog.sources.map((s) => s.source_key)).toEqual(["alpha"]);
+    expect((await readSourceConfig("run-1", rt)).catalog.sources.map((s) => s.source_key)).toEqual(["alpha"]);
     await put("canonical/sources/source_catalog.yaml", catalogWith("alpha", "beta"));
-    const next = await readSharedConfig("run-2", rt);
+    const next = await readSourceConfig("run-2", rt);
     expect(next.catalog.sources.map((s) => s.source_key)).toEqual(["alpha", "beta"]);
     expect(catalogReads()).toHaveLength(2);
   });
 
   it("are read again by the retry of a branch whose read failed", async () => {
     failNextCatalogRead = true;
-    await expect(readSharedConfig("run-1", rt)).rejects.toMatchObject({ name: "StoreUnavailable" });
-    const retried = await readSharedConfig("run-1", rt);
+    await expect(readSourceConfig("run-1", rt)).rejects.toMatchObject({ name: "StoreUnavailable" });
+    const retried = await readSourceConfig("run-1", rt);
     expect(retried.catalog.sources.map((s) => s.source_key)).toEqual(["alpha"]);
     expect(catalogReads()).toHaveLength(2);
   });
